@@ -1,0 +1,312 @@
+"""Read one YAML data file into plain Python values, remembering where each value was.
+
+Why not ``yaml.safe_load``: PyYAML silently keeps the last of two duplicate
+keys (an editor's data is lost without a word), it gives no line numbers
+after loading, and it turns ``2022-02-30`` into a Python exception. Here we
+walk ruamel.yaml's parse events and composed nodes ourselves so that
+
+* every value's line and column is kept (``LoadedYaml.locations``);
+* duplicate keys, tabs, aliases and unknown tags become located problems;
+* nothing is ever constructed from a tag: the data is never executed;
+* dates stay strings, for the model to check ("not a real date").
+
+Files saved by Windows editors (UTF-8 BOM, CRLF line endings) are accepted.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from hub.problems import Problem
+
+Path_ = tuple[str | int, ...]
+"""A position in the data: ``("resources", 12, "url")``."""
+
+# Standard YAML tags that only say what the value already is. Anything else
+# (``!!python/object``, ``!include``, custom tags) is refused.
+SAFE_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
+
+MAX_NODES = 200_000
+"""A generous ceiling on values in one file, far above any real catalogue."""
+
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-9_]+)$")
+
+
+@dataclass(frozen=True)
+class Location:
+    line: int
+    """1-based."""
+    column: int
+    """1-based."""
+
+
+@dataclass
+class LoadedYaml:
+    """The plain data of a file plus where each value and key stood."""
+
+    path: str
+    text: str
+    data: Any = None
+    locations: dict[Path_, Location] = field(default_factory=dict)
+    key_locations: dict[Path_, Location] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def locate(self, path: Path_, key: bool = False) -> Location | None:
+        """The nearest known location of ``path``: itself, else its closest parent."""
+        table = self.key_locations if key else self.locations
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if key and p in self.locations:
+                return self.locations[p]
+            p = p[:-1]
+        return self.locations.get((), Location(1, 1))
+
+
+def format_path(path: Path_) -> str:
+    """``("resources", 12, "url")`` → ``resources[12].url``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """Decode a file as UTF-8 (BOM allowed) with LF line endings."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, None, None, "unreadable", f"cannot read the file: {exc.strerror}",
+                              hint="check that the file exists and is readable")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(
+            shown, line, column, "not-utf8",
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
+            hint="save the file as UTF-8; in most editors: File → Save with encoding → UTF-8",
+        )]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def load_yaml(path: Path, shown: str | None = None) -> LoadedYaml:
+    """Load one data file. Problems are collected in the result, never raised."""
+    shown = shown or path.as_posix()
+    text, problems = read_text(path, shown)
+    if text is None:
+        return LoadedYaml(shown, "", problems=problems)
+    return load_yaml_text(text, shown)
+
+
+def load_yaml_text(text: str, shown: str) -> LoadedYaml:
+    """Load YAML from a string (already decoded); see `load_yaml`."""
+    result = LoadedYaml(shown, text)
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        result.problems.append(Problem(
+            shown, 1, 1, "empty-file", "the file is empty",
+            hint="a data file needs its top-level keys; see CONTRIBUTING.md for an example",
+        ))
+        return result
+
+    tab_problems = _find_tabs(text, shown)
+    if tab_problems:
+        result.problems.extend(tab_problems)
+        return result
+
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        events = list(yaml.parse(io.StringIO(text)))
+    except MarkedYAMLError as exc:
+        result.problems.append(_syntax_problem(exc, shown))
+        return result
+    except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
+        result.problems.append(Problem(shown, None, None, "yaml-syntax", f"YAML syntax error: {exc}"))
+        return result
+
+    unsafe = _check_events(events, shown)
+    if unsafe:
+        result.problems.extend(unsafe)
+        return result
+
+    documents = sum(1 for e in events if type(e).__name__ == "DocumentStartEvent")
+    if documents > 1:
+        result.problems.append(Problem(
+            shown, None, None, "many-documents",
+            "the file holds more than one YAML document (a second '---')",
+            hint="remove the extra '---' line: each data file is one document",
+        ))
+        return result
+
+    node = yaml.compose(io.StringIO(text))
+    try:
+        result.data = _Builder(result).build(node, ())
+    except _TooBig:
+        result.data = None
+        result.problems.append(Problem(
+            shown, None, None, "too-big",
+            f"the file holds more than {MAX_NODES:,} values; it cannot be a catalogue file",
+            hint="check that the file was not corrupted or generated by mistake",
+        ))
+    return result
+
+
+def _find_tabs(text: str, shown: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent]:
+            problems.append(Problem(
+                shown, number, line.index("\t") + 1, "tab-indent",
+                "a tab is used for indentation; YAML only allows spaces",
+                hint="replace the tab with spaces (two per level, as in the rest of the file)",
+            ))
+    return problems
+
+
+def _syntax_problem(exc: MarkedYAMLError, shown: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or "the YAML cannot be read"
+    hint = "check the indentation and punctuation on this line and the one above"
+    if "mapping values are not allowed" in what:
+        hint = ("a value containing ': ' must be quoted, e.g. title: \"Self-harm: a review\"; "
+                "otherwise check the indentation")
+    elif "could not find expected ':'" in what:
+        hint = "each line in a record is 'field: value'; check for a missing colon or a stray line"
+    elif "expected ',' or ']'" in what or "expected ',' or '}'" in what:
+        hint = "a list or mapping in brackets is not closed; add the missing ']' or '}'"
+    elif "found unexpected end of stream" in what or "found unexpected end" in what:
+        hint = "a quoted value is not closed; add the closing quote"
+    return Problem(
+        shown,
+        mark.line + 1 if mark else None,
+        mark.column + 1 if mark else None,
+        "yaml-syntax",
+        f"YAML syntax error: {what}",
+        hint=hint,
+    )
+
+
+def _check_events(events: list, shown: str) -> list[Problem]:
+    problems = []
+    for event in events:
+        mark = event.start_mark
+        if isinstance(event, AliasEvent):
+            problems.append(Problem(
+                shown, mark.line + 1, mark.column + 1, "alias",
+                f"YAML aliases (*{event.anchor}) are not allowed in data files",
+                hint="write the value out in full; anchors and aliases can hide data and "
+                     "expand without limit",
+            ))
+        elif isinstance(event, (ScalarEvent, CollectionStartEvent)):
+            tag = event.tag
+            tag = str(tag) if tag is not None else None
+            if tag and tag not in SAFE_TAGS and tag not in ("!", "?"):
+                problems.append(Problem(
+                    shown, mark.line + 1, mark.column + 1, "unsafe-tag",
+                    f"the tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed; "
+                    "nothing in the data is ever executed",
+                    hint="remove the tag (the word starting with '!') and write a plain value",
+                ))
+    return problems
+
+
+class _Builder:
+    """Nodes → plain dict/list/str/int/float/bool/None, recording locations."""
+
+    def __init__(self, result: LoadedYaml) -> None:
+        self.result = result
+        self.count = 0
+
+    def build(self, node, path: Path_):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig
+        loc = Location(node.start_mark.line + 1, node.start_mark.column + 1)
+        self.result.locations[path] = loc
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        return _scalar(node)
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict:
+        out: dict = {}
+        seen: dict[str, Location] = {}
+        for key_node, value_node in node.value:
+            key_loc = Location(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, ScalarNode):
+                self.result.problems.append(Problem(
+                    self.result.path, key_loc.line, key_loc.column, "bad-key",
+                    "a key must be a plain word, not a list or mapping",
+                    field=format_path(path), hint="write keys as 'field: value'",
+                ))
+                continue
+            key = str(key_node.value)
+            if key in seen:
+                first = seen[key]
+                self.result.problems.append(Problem(
+                    self.result.path, key_loc.line, key_loc.column, "duplicate-key",
+                    f"the field '{key}' appears twice in this record (first on line {first.line}); "
+                    "only one value can be kept",
+                    field=format_path(path + (key,)),
+                    hint=f"delete one of the two '{key}:' lines, keeping the value you want",
+                ))
+                continue
+            seen[key] = key_loc
+            self.result.key_locations[path + (key,)] = key_loc
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _scalar(node: ScalarNode):
+    value = node.value
+    tag = str(node.tag)
+    if node.style in ("'", '"', "|", ">") or tag.endswith(":str"):
+        return value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return value.lower() == "true"
+    if tag.endswith(":int") and _INT.match(value):
+        digits = value.replace("_", "")
+        sign = -1 if digits.startswith("-") else 1
+        digits = digits.lstrip("+-")
+        if digits.startswith("0o"):
+            return sign * int(digits[2:], 8)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        return sign * int(digits)
+    if tag.endswith(":float"):
+        try:
+            return float(value.replace("_", "").replace(".inf", "inf").replace(".nan", "nan"))
+        except ValueError:
+            return value
+    # timestamps stay text: the model decides whether it is a real date
+    return value
+

@@ -1,0 +1,191 @@
+"""Turn pydantic's validation errors into `Problem`s that speak YAML, not Python.
+
+pydantic says "Input should be a valid string"; an editor needs "'phone'
+should be text: put the number in quotes so the leading 0 is kept". Each
+error type gets a message and a hint here, with the field's own docstring
+from the model where that helps.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from hub.loader import LoadedYaml, Location, format_path
+from hub.problems import Problem
+
+
+def describe(value: Any) -> str:
+    """How a YAML value looks to an editor."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def suggest(word: str, choices: list[str]) -> str | None:
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that owns the last element of ``loc`` (for field docs and names)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = _field_by_alias(current, part)
+        if field is None:
+            return None
+        current = _inner_model(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _field_by_alias(model: type[BaseModel], name: str):
+    for fname, field in model.model_fields.items():
+        if (field.alias or fname) == name:
+            return field
+    return None
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def pydantic_problems(
+    exc: ValidationError, model: type[BaseModel], loaded: LoadedYaml, prefix: tuple = ()
+) -> list[Problem]:
+    """One located `Problem` per pydantic error."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        problems.append(_one(err, loc, model, loaded, prefix))
+    return problems
+
+
+def _one(err: dict, loc: tuple, model: type[BaseModel], loaded: LoadedYaml, prefix: tuple) -> Problem:
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    owner = _model_at(model, loc[len(prefix):]) if loc[len(prefix):] else model
+    field = _field_by_alias(owner, name) if owner and isinstance(loc[-1], str) else None
+    doc = (field.description or "").split("\n")[0] if field else ""
+    where: Location | None
+    hint = ""
+
+    if kind == "missing":
+        where = loaded.locate(loc[:-1])
+        message = f"missing required field '{name}'"
+        hint = f"add a line '{name}: …' to this record" + (f" ({doc})" if doc else "")
+    elif kind == "extra_forbidden":
+        where = loaded.locate(loc, key=True)
+        allowed = field_names(owner) if owner else []
+        guess = suggest(name, allowed)
+        message = f"unknown field '{name}'"
+        if guess:
+            hint = f"did you mean '{guess}'? Rename the field (nothing else reads '{name}')"
+        else:
+            hint = "remove it or use one of: " + ", ".join(allowed)
+    else:
+        where = loaded.locate(loc)
+        message, hint = _value_message(kind, name, value, ctx, err["msg"], doc)
+
+    return Problem(
+        file=loaded.path,
+        line=where.line if where else None,
+        column=where.column if where else None,
+        code=kind.replace("_", "-"),
+        message=message,
+        field=format_path(loc),
+        hint=hint,
+    )
+
+
+_DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2024-03-01, and check the day exists in that month"
+
+
+def _value_message(kind: str, name: str, value: Any, ctx: dict, msg: str, doc: str) -> tuple[str, str]:
+    label = f"'{name}'" if name else "this value"
+    if value is None and kind in ("string_type", "int_type", "date_type", "list_type", "model_type",
+                                  "dict_type", "enum", "literal_error", "bool_type"):
+        return f"{label} is empty", f"write a value after '{name}:' or remove the line" + (
+            f" ({doc})" if doc else "")
+    if kind == "string_type":
+        hint = f"put the value in quotes: {name}: \"{value}\""
+        if isinstance(value, int) and name in ("phone", "helpline", "text", "contact"):
+            hint = (f"put the number in quotes, with its leading 0, e.g. {name}: \"0800 1111\"; "
+                    "unquoted, YAML reads it as a number and drops the 0")
+        elif isinstance(value, (list, dict)):
+            hint = f"'{name}' holds one piece of text; check the indentation of the lines below it"
+        return f"{label} should be text, not {describe(value)}", hint
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return (f"{label} should be a whole number, not {describe(value)}",
+                f"write it without quotes, e.g. {name}: 2021" if name == "year" else "write a whole number")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        lo = ctx.get("ge", ctx.get("gt"))
+        hi = ctx.get("le", ctx.get("lt"))
+        bound = f"at least {lo}" if lo is not None else f"at most {hi}"
+        return f"{label} must be {bound}, not {value}", "check for a typo in the number"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+        reason = ctx.get("error", "")
+        reason = f" ({reason})" if reason else ""
+        return f"{label} is not a real date: {describe(value)}{reason}", _DATE_HINT
+    if kind in ("enum", "literal_error"):
+        expected = ctx.get("expected", "")
+        options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",") if o.strip()]
+        guess = suggest(str(value), options)
+        hint = f"did you mean '{guess}'?" if guess else f"use one of: {', '.join(options)}"
+        return f"{label} cannot be {describe(value)}; allowed: {', '.join(options)}", hint
+    if kind == "list_type":
+        return (f"{label} should be a list, not {describe(value)}",
+                f"write each item on its own line under '{name}:', starting with '- '")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return (f"{label} should be a group of fields (field: value lines), not {describe(value)}",
+                "check the indentation: the fields of a record line up under its first field")
+    if kind == "too_short":
+        return f"{label} needs at least {ctx.get('min_length', 1)} item(s)", "add at least one item, or remove the field"
+    if kind == "bool_type":
+        return f"{label} should be true or false, not {describe(value)}", f"write {name}: true or {name}: false"
+    # our own checks (PydanticCustomError) carry editor-ready wording already
+    return msg, _CUSTOM_HINTS.get(kind, doc)
+
+
+_CUSTOM_HINTS = {
+    "empty": "write a value or delete the line",
+    "not-slug": "ids use a-z, 0-9 and hyphens only; choose once and never change a published id",
+    "url-scheme": "copy the full address from the browser's address bar (it starts with https://)",
+    "url-space": "copy the address again from the browser's address bar",
+    "url-host": "copy the full address from the browser's address bar",
+    "bad-email": "check for a missing @ or a typo in the domain",
+    "bad-phone": "digits and spaces only (a leading + is allowed), as the organisation publishes it",
+    "doi-prefix": "DOIs are stored bare; the site adds https://doi.org/ itself",
+    "bad-doi": "copy the DOI from the journal page; it starts with 10.",
+    "superseded-without-replacement": "add 'superseded_by: <id of the new guidance>'",
+    "replacement-but-current": "a resource with a replacement is 'superseded'",
+    "superseded-by-itself": "point 'superseded_by' at the newer resource's id",
+}

@@ -1,0 +1,629 @@
+"""The catalogue's data model: one pydantic model per kind of record, one per data file.
+
+This module is the single source of truth for what editors may write: the
+validator, the JSON Schema under ``data/schema/`` (``python -m hub schema``)
+and the field reference in CONTRIBUTING.md are all generated from it. Each
+field's docstring is what editors read, so it is written for them.
+
+Conventions (issue #3): every record has an ``id`` (a lower-case slug, unique
+across all data files) and a ``title`` (``name`` for organisations and
+people); every link lives in ``url`` or a field ending in ``_url``; dates are
+``YYYY-MM-DD``; publication years are whole numbers in ``year``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, ClassVar, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+URL_PATTERN = r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+|tel:\+?[0-9]+)$"
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]*[0-9]$"
+
+
+# --- field types ---------------------------------------------------------
+
+
+class Ref:
+    """Marks a field as a reference to the id of another record of ``kind``."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"Ref({self.kind!r})"
+
+
+def _text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("empty", "is empty; write a value or remove the line")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not re.match(SLUG_PATTERN, value):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-record"
+        raise PydanticCustomError(
+            "not-slug",
+            "'{value}' is not a valid id: use lower-case letters, digits and single hyphens "
+            "(suggestion: '{suggestion}')",
+            {"value": value, "suggestion": suggestion},
+        )
+    return value
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+    if scheme not in ("http", "https", "mailto", "tel"):
+        raise PydanticCustomError(
+            "url-scheme",
+            "'{value}' is not a web link: links must start with https:// (or http://, mailto:, tel:)",
+            {"value": value[:80]},
+        )
+    if re.search(r"\s", value):
+        raise PydanticCustomError(
+            "url-space", "the link contains a space; replace spaces with %20 or copy the link again",
+        )
+    if scheme in ("http", "https"):
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        if "." not in host and host != "localhost":
+            raise PydanticCustomError(
+                "url-host", "'{value}' has no valid web address after '//'", {"value": value[:80]}
+            )
+    elif scheme == "mailto":
+        _email(value[len("mailto:"):])
+    else:
+        _phone(value[len("tel:"):])
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if not re.match(EMAIL_PATTERN, value):
+        raise PydanticCustomError(
+            "bad-email", "'{value}' is not an email address like name@example.org.uk", {"value": value}
+        )
+    return value
+
+
+def _phone(value: str) -> str:
+    value = value.strip()
+    digits = re.sub(r"\D", "", value)
+    if not re.match(PHONE_PATTERN, value) or not 3 <= len(digits) <= 15:
+        raise PydanticCustomError(
+            "bad-phone",
+            "'{value}' is not a phone number: use digits and spaces only, e.g. 0808 800 8088 or 116 123",
+            {"value": value},
+        )
+    return value
+
+
+def _doi(value: str) -> str:
+    value = value.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+        if value.lower().startswith(prefix):
+            raise PydanticCustomError(
+                "doi-prefix",
+                "write the DOI without '{prefix}': '{bare}'",
+                {"prefix": prefix, "bare": value[len(prefix):]},
+            )
+    if not re.match(DOI_PATTERN, value):
+        raise PydanticCustomError(
+            "bad-doi", "'{value}' is not a DOI; a DOI looks like 10.1192/bjp.2021.50", {"value": value}
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+"""Non-empty text; surrounding spaces are ignored."""
+Markdown = Annotated[str, AfterValidator(_text), Field(json_schema_extra={"format": "markdown"})]
+"""Text that may use inline Markdown (emphasis, links) but no raw HTML."""
+Slug = Annotated[str, AfterValidator(_slug), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
+Url = Annotated[str, AfterValidator(_url), Field(json_schema_extra={"pattern": URL_PATTERN, "format": "uri"})]
+Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"pattern": EMAIL_PATTERN})]
+Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
+Doi = Annotated[str, AfterValidator(_doi), Field(json_schema_extra={"pattern": DOI_PATTERN})]
+Year = Annotated[int, Field(strict=True, ge=1900, le=2100)]
+Label = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+                  AfterValidator(_text)]
+"""Short text that editors may write unquoted as a number, e.g. a volume `8` or the number `999`."""
+
+
+def ref(kind: str):
+    """A slug that must be the id of an existing record of ``kind``."""
+    return Annotated[str, AfterValidator(_slug), Ref(kind), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
+
+
+ResourceRef = ref("resource")
+TopicRef = ref("topic")
+OrganisationRef = ref("organisation")
+PersonRef = ref("person")
+
+
+class Record(BaseModel):
+    """Base of every model: unknown fields are errors (a typo must not lose data)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    record_kind: ClassVar[str] = ""
+
+
+# --- enumerations --------------------------------------------------------
+
+
+class DocEnum(str, Enum):
+    """An enum whose members editors write as their value."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ResourceType(DocEnum):
+    guideline = "guideline"
+    quality_standard = "quality-standard"
+    policy_letter = "policy-letter"
+    paper = "paper"
+    report = "report"
+    infographic = "infographic"
+    toolkit = "toolkit"
+    training = "training"
+    data_dictionary = "data-dictionary"
+    website = "website"
+    guidance = "guidance"
+    research_summary = "research-summary"
+    audit_tool = "audit-tool"
+    competence_framework = "competence-framework"
+
+
+TYPE_LABELS = {
+    "guideline": "Clinical guideline",
+    "quality-standard": "Quality standard",
+    "policy-letter": "Policy letter",
+    "paper": "Research paper",
+    "report": "Report",
+    "infographic": "Infographic",
+    "toolkit": "Toolkit",
+    "training": "Training",
+    "data-dictionary": "Data dictionary",
+    "website": "Website",
+    "guidance": "Guidance",
+    "research-summary": "Research summary",
+    "audit-tool": "Audit tool",
+    "competence-framework": "Competence framework",
+}
+
+
+class Audience(DocEnum):
+    children_and_young_people = "children-and-young-people"
+    adults = "adults"
+    older_adults = "older-adults"
+
+
+AUDIENCE_LABELS = {
+    "children-and-young-people": "Children and young people",
+    "adults": "Adults",
+    "older-adults": "Older adults",
+}
+
+
+class Setting(DocEnum):
+    hospital = "hospital"
+    primary_care = "primary-care"
+    community = "community"
+
+
+SETTING_LABELS = {"hospital": "Hospital", "primary-care": "Primary care", "community": "Community"}
+
+
+class Status(DocEnum):
+    current = "current"
+    superseded = "superseded"
+    withdrawn = "withdrawn"
+
+
+class LinkFormat(DocEnum):
+    page = "page"
+    pdf = "pdf"
+    video = "video"
+
+
+# --- resources.yaml ------------------------------------------------------
+
+
+class Topic(Record):
+    """A topic that resources are tagged with (used for filtering and search)."""
+
+    record_kind: ClassVar[str] = "topic"
+    id: Slug
+    """Short id used in a resource's `topics` list, e.g. `safety-planning`."""
+    title: Text
+    """The topic as readers see it, e.g. `Safety planning`."""
+
+
+class Subsection(Record):
+    """A subsection of a section: an intro and the resources it lists, by id."""
+
+    record_kind: ClassVar[str] = "subsection"
+    id: Slug
+    """Anchor of the subsection on its section page, e.g. `psychosocial-assessments`."""
+    title: Text
+    """Heading shown on the page."""
+    intro: Markdown | None = None
+    """One or two sentences introducing the subsection (inline Markdown allowed)."""
+    resources: list[ResourceRef] = []
+    """Ids of the resources listed here, in the order shown. A resource may be listed in several subsections."""
+    organisations: list[OrganisationRef] = []
+    """Ids of support organisations signposted here."""
+
+
+class Section(Record):
+    """One of the numbered sections of the resource pages."""
+
+    record_kind: ClassVar[str] = "section"
+    id: Slug
+    """The section page's address, e.g. `assessment-and-treatment`."""
+    title: Text
+    """The section heading, e.g. `Guidance on assessment, care and potential treatments`."""
+    number: Annotated[int, Field(strict=True, ge=1, le=99)]
+    """The section's number on the seed page (1 to 6)."""
+    intro: Markdown | None = None
+    """Introduction shown at the top of the section page."""
+    subsections: Annotated[list[Subsection], Field(min_length=1)]
+    """The subsections, in page order."""
+
+
+class Resource(Record):
+    """One guideline, paper, report, infographic, toolkit, training course or website."""
+
+    record_kind: ClassVar[str] = "resource"
+    id: Slug
+    """Unique id; also the entry's anchor on the site (`…/#nice-ng225`). Never change it once published."""
+    type: ResourceType
+    """What kind of resource this is."""
+    title: Text
+    """The published title (as on the publisher's page or journal record)."""
+    alt_titles: list[Text] = []
+    """Other wordings of the title (e.g. as the seed page quoted it), kept so that search finds them."""
+    authors: list[Text] = []
+    """Authors as 'Surname Initials', in published order, e.g. `Kapur N`."""
+    organisation: Text | None = None
+    """Publisher or issuing body for guidance and reports, e.g. `NICE`, `NHS England`."""
+    journal: Text | None = None
+    """Journal name for papers, e.g. `British Journal of Psychiatry`."""
+    volume: Label | None = None
+    issue: Label | None = None
+    pages: Label | None = None
+    """Page range or article number, e.g. `285-293` or `e0149713`."""
+    year: Year | None = None
+    """Publication year as a whole number, e.g. `2022`."""
+    published: dt.date | None = None
+    """Exact publication date when known (YYYY-MM-DD)."""
+    doi: Doi | None = None
+    """DOI without the `https://doi.org/` prefix, e.g. `10.1192/bjp.2021.50`."""
+    url: Url | None = None
+    """The web address of the resource. Leave it out when no verified link is known."""
+    url_format: LinkFormat = LinkFormat.page
+    """What the link opens: `page`, `pdf` or `video` (shown in the link text)."""
+    summary: Markdown | None = None
+    """A short plain-English summary (inline Markdown allowed, no HTML)."""
+    key_points: list[Markdown] = []
+    """Key points, each one sentence, in your own words."""
+    audience: list[Audience] = []
+    """Who the resource is about: `children-and-young-people`, `adults`, `older-adults`."""
+    setting: list[Setting] = []
+    """Where care happens: `hospital`, `primary-care`, `community`."""
+    topics: list[TopicRef] = []
+    """Topic ids from the `topics` list at the top of this file."""
+    status: Status = Status.current
+    """`current`, `superseded` (replaced: set `superseded_by`) or `withdrawn`."""
+    superseded_by: ResourceRef | None = None
+    """Id of the resource that replaces this one (required when `status: superseded`)."""
+    status_note: Markdown | None = None
+    """Why the resource was superseded or withdrawn, shown in the notice."""
+    notice: Markdown | None = None
+    """An editorial warning shown on the entry, e.g. after a retraction or correction."""
+    added: dt.date
+    """The date the record was added to the hub (drives 'What's new')."""
+    last_reviewed: dt.date
+    """The date an editor last checked the record and its link."""
+
+    @model_validator(mode="after")
+    def _status_rules(self) -> Resource:
+        if self.status is Status.superseded and not self.superseded_by:
+            raise PydanticCustomError(
+                "superseded-without-replacement",
+                "status is 'superseded' but 'superseded_by' is missing; add the id of the replacement",
+            )
+        if self.superseded_by and self.status is Status.current:
+            raise PydanticCustomError(
+                "replacement-but-current",
+                "'superseded_by' is set but status is 'current'; set `status: superseded`",
+            )
+        if self.superseded_by == self.id:
+            raise PydanticCustomError("superseded-by-itself", "a resource cannot supersede itself")
+        return self
+
+
+class ResourcesFile(Record):
+    """`data/resources.yaml`: topics, the sections with their subsections, and every resource once."""
+
+    topics: list[Topic]
+    """The topics resources can be tagged with."""
+    sections: Annotated[list[Section], Field(min_length=1)]
+    """The sections of the resource pages, in order."""
+    resources: list[Resource]
+    """Every resource, defined once and placed in subsections by id."""
+
+
+# --- events.yaml ---------------------------------------------------------
+
+
+class EventKind(DocEnum):
+    site_visit = "site-visit"
+    virtual_clinic = "virtual-clinic"
+    launch = "launch"
+
+
+class Talk(Record):
+    """A presentation within an event."""
+
+    record_kind: ClassVar[str] = "talk"
+    title: Text
+    """The talk's title."""
+    speaker: Text | None = None
+    """Who gave it (as announced, e.g. `Dr Leah Quinlivan`); leave out when unknown."""
+    person: PersonRef | None = None
+    """Id of the speaker in `people.yaml`, when they are one of the programme's people."""
+    affiliation: Text | None = None
+    """The speaker's organisation or area, e.g. `Keele University`."""
+    recording_url: Url | None = None
+    """Link to the recording (a page, never an embedded player)."""
+    slides_url: Url | None = None
+    """Link to the slides."""
+
+
+class Event(Record):
+    """A virtual site visit, virtual clinic or launch event of the programme."""
+
+    record_kind: ClassVar[str] = "event"
+    id: Slug
+    """Unique id, e.g. `clinic-2022-06-23`."""
+    title: Text
+    """The event's title."""
+    kind_: EventKind = Field(alias="kind")
+    """`site-visit`, `virtual-clinic` or `launch`."""
+    phase: Literal[1, 2]
+    """Programme phase: 1 or 2."""
+    date: dt.date | None = None
+    """The date it took place (YYYY-MM-DD); leave out when not known."""
+    summary: Markdown | None = None
+    """What the event covered."""
+    recording_url: Url | None = None
+    """Link to the full-event recording."""
+    slides_url: Url | None = None
+    talks: list[Talk] = []
+    """The talks, in running order."""
+
+    model_config = ConfigDict(populate_by_name=False)
+
+
+class EventsFile(Record):
+    """`data/events.yaml`: the programme's site visits and virtual clinics."""
+
+    events: list[Event]
+
+
+# --- measures.yaml -------------------------------------------------------
+
+
+class MeasureKind(DocEnum):
+    process = "process"
+    structure = "structure"
+    outcome = "outcome"
+
+
+class Measure(Record):
+    """A measure from the data dictionary, to track change as services improve."""
+
+    record_kind: ClassVar[str] = "measure"
+    id: Slug
+    title: Text
+    """Short name of the measure."""
+    kind_: MeasureKind = Field(alias="kind")
+    """`process`, `structure` or `outcome`."""
+    statement: Markdown
+    """What is measured, as a proportion or a description."""
+    numerator: Markdown | None = None
+    denominator: Markdown | None = None
+    target: Text | None = None
+    """A target, when the source sets one, e.g. `80%`."""
+    data_source: Markdown
+    """Where the data come from, e.g. `Local data collection`."""
+    source_guidance: Markdown
+    """The guidance the measure comes from, e.g. `NICE quality standard QS34, statement 7`."""
+    sources: list[ResourceRef] = []
+    """Ids of the resources the measure is drawn from."""
+
+
+class MeasuresFile(Record):
+    """`data/measures.yaml`: the data dictionary of process measures."""
+
+    measures: list[Measure]
+
+
+# --- organisations.yaml, people.yaml --------------------------------------
+
+
+class ExtraPhone(Record):
+    """Another number an organisation gives (e.g. an office line)."""
+
+    label: Text
+    """What the number is for, e.g. `Office`."""
+    phone: Phone
+
+
+class Organisation(Record):
+    """A third-sector (voluntary) organisation that supports people who self-harm."""
+
+    record_kind: ClassVar[str] = "organisation"
+    id: Slug
+    name: Text
+    """The organisation's name."""
+    description: Markdown
+    """What it offers, in a sentence or two."""
+    who_for: Text
+    """Who it is for, e.g. `young people under 35`."""
+    url: Url | None = None
+    """Its website."""
+    email: Email | None = None
+    phone: Phone | None = None
+    """Main phone number."""
+    helpline: Phone | None = None
+    """Helpline number, when it has one."""
+    text: Text | None = None
+    """Text (SMS) support, e.g. `07537 432444`."""
+    other_phones: list[ExtraPhone] = []
+    contact_note: Markdown | None = None
+    """Anything else about contacting them (hours, 'various contact details')."""
+
+
+class PersonGroup(DocEnum):
+    expert_reference_panel = "expert-reference-panel"
+    core_staff = "core-staff"
+
+
+class Person(Record):
+    """Someone who works on, or advises, the programme."""
+
+    record_kind: ClassVar[str] = "person"
+    id: Slug
+    name: Text
+    """Name with title as they are credited, e.g. `Professor Nav Kapur`."""
+    group: PersonGroup
+    """`expert-reference-panel` or `core-staff`."""
+    role: Text
+    """Their role, e.g. `Research Fellow`."""
+    organisation: Text | None = None
+
+
+class OrganisationsFile(Record):
+    """`data/organisations.yaml`: third-sector support organisations."""
+
+    organisations: list[Organisation]
+
+
+class PeopleFile(Record):
+    """`data/people.yaml`: the expert reference panel and the core staff."""
+
+    people: list[Person]
+
+
+# --- programme.yaml, helplines.yaml --------------------------------------
+
+
+class Phase(Record):
+    record_kind: ClassVar[str] = "phase"
+    id: Slug
+    title: Text
+    period: Text | None = None
+    summary: Markdown
+
+
+class Figure(Record):
+    """A number from the programme infographic, shown in the at-a-glance grid."""
+
+    record_kind: ClassVar[str] = "figure"
+    id: Slug
+    value: Label
+    """The figure as shown, e.g. `42` or `60 million`."""
+    label: Text
+    """What it counts, e.g. `Integrated Care Systems`."""
+    group: Text
+    """The grid it belongs to, e.g. `Engagement`, `Virtual clinics`, `CQUIN`."""
+
+
+class ProgrammeFile(Record):
+    """`data/programme.yaml`: what the programme is, its phases and its figures."""
+
+    title: Text
+    period: Text
+    summary: Markdown
+    aims: list[Markdown] = []
+    """What the programme does for participating areas."""
+    funders: Markdown | None = None
+    url: Url | None = None
+    """The programme's original web page."""
+    phases: list[Phase]
+    figures: list[Figure]
+
+
+class HelplineHow(DocEnum):
+    phone = "phone"
+    text = "text"
+    email = "email"
+
+
+class Helpline(Record):
+    """An urgent-help line shown in the 'need help now' box on every page."""
+
+    record_kind: ClassVar[str] = "helpline"
+    id: Slug
+    service: Text
+    """The service's name, e.g. `Samaritans`."""
+    how: HelplineHow
+    """`phone`, `text` or `email`."""
+    contact: Label
+    """The number, text short code or address, e.g. `116 123`."""
+    then: Text | None = None
+    """What to do after calling, e.g. `choose option 2`."""
+    who: Text
+    """Who it is for and when."""
+    source: Text
+    """Where this was checked (kept for editors, not shown)."""
+    urgent: bool = False
+    """True for 999: shown first, as an emergency."""
+
+    @model_validator(mode="after")
+    def _contact_matches_how(self) -> Helpline:
+        if self.how is HelplineHow.email:
+            _email(self.contact)
+        else:
+            _phone(self.contact)
+        return self
+
+
+class HelplinesFile(Record):
+    """`data/helplines.yaml`: the urgent-help lines, with where each was checked."""
+
+    helplines: Annotated[list[Helpline], Field(min_length=1)]
+
+
+# --- the files -----------------------------------------------------------
+
+DATA_FILES: dict[str, type[Record]] = {
+    "resources.yaml": ResourcesFile,
+    "events.yaml": EventsFile,
+    "measures.yaml": MeasuresFile,
+    "organisations.yaml": OrganisationsFile,
+    "people.yaml": PeopleFile,
+    "programme.yaml": ProgrammeFile,
+    "helplines.yaml": HelplinesFile,
+}
+"""Every data file the hub reads, and the model of its whole content."""

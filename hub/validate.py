@@ -1,0 +1,306 @@
+"""Cross-file checks and the validation summary (`python -m hub validate`).
+
+`hub.catalogue` checks each file against its model; this module checks what
+no single record can: ids unique across all files, every reference pointing
+at a record that exists, resources placed on a page, and links still to find.
+It works from each record that validated on its own, so one broken record
+does not hide the problems of the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import typing
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from hub.catalogue import LoadResult, load_catalogue
+from hub.loader import LoadedYaml, format_path
+from hub.messages import suggest
+from hub.model import Event, Organisation, Ref, Resource
+from hub.problems import Problem, Severity, attach_sources, sort_problems
+
+
+@dataclass
+class Validation:
+    """The outcome of `validate`: every problem, plus counts for the summary."""
+
+    load: LoadResult
+    problems: list[Problem]
+    counts: dict[str, int] = field(default_factory=dict)
+    resource_types: dict[str, int] = field(default_factory=dict)
+    without_link: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def notices(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.NOTICE]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def validate(data_dir: Path, root: Path | None = None, today: dt.date | None = None) -> Validation:
+    """Load, check every file and every cross-reference; never raises for bad content."""
+    today = today or dt.date.today()
+    load = load_catalogue(data_dir, root)
+    problems = list(load.problems)
+    problems += check_ids(load)
+    problems += check_references(load)
+    problems += check_placement_and_links(load, today)
+    problems = attach_sources(sort_problems(_dedupe(problems)), load.texts)
+    result = Validation(load, problems)
+    _count(result)
+    return result
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen = set()
+    out = []
+    for p in problems:
+        key = (p.file, p.line, p.column, p.code, p.field, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+# --- ids -----------------------------------------------------------------
+
+
+def _walk_ids(data: Any, path: tuple, out: list[tuple[str, tuple]]) -> None:
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str):
+            out.append((data["id"], path))
+        for key, value in data.items():
+            _walk_ids(value, path + (key,), out)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _walk_ids(value, path + (i,), out)
+
+
+def check_ids(load: LoadResult) -> list[Problem]:
+    """Every id is unique across all data files (they are also page anchors)."""
+    problems = []
+    first: dict[str, tuple[str, int]] = {}
+    for shown, loaded in load.files.items():
+        found: list[tuple[str, tuple]] = []
+        _walk_ids(loaded.data, (), found)
+        for record_id, path in found:
+            loc = loaded.locate(path + ("id",))
+            line = loc.line if loc else 1
+            if record_id in first:
+                other_file, other_line = first[record_id]
+                where = f"line {other_line}" if other_file == shown else f"{other_file}:{other_line}"
+                problems.append(Problem(
+                    shown, line, loc.column if loc else None, "duplicate-id",
+                    f"the id '{record_id}' is already used ({where}); ids must be unique across all data files",
+                    field=format_path(path + ("id",)),
+                    hint=f"if this is the same record, delete one copy and list the id in both places; "
+                         f"otherwise choose a new id such as '{record_id}-2'",
+                ))
+            else:
+                first[record_id] = (shown, line)
+    return problems
+
+
+# --- references ------------------------------------------------------------
+
+
+def _ref_kind(annotation: Any) -> str | None:
+    """The `Ref` kind inside an annotation such as ``list[Annotated[str, Ref('resource')]] | None``."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        for meta in annotation.__metadata__:
+            if isinstance(meta, Ref):
+                return meta.kind
+        return _ref_kind(get_args(annotation)[0])
+    if origin in (list, typing.Union, UnionType):
+        for arg in get_args(annotation):
+            kind = _ref_kind(arg)
+            if kind:
+                return kind
+    return None
+
+
+def iter_references(obj: BaseModel, path: tuple = ()):
+    """Yield ``(path, kind, id)`` for every reference field in a record, nested records included."""
+    for name, info in type(obj).model_fields.items():
+        key = info.alias or name
+        value = getattr(obj, name)
+        kind = next((m.kind for m in info.metadata if isinstance(m, Ref)), None) or _ref_kind(info.annotation)
+        if kind and isinstance(value, str):
+            yield path + (key,), kind, value
+        elif kind and isinstance(value, list):
+            for i, item in enumerate(value):
+                yield path + (key, i), kind, item
+        elif isinstance(value, BaseModel):
+            yield from iter_references(value, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from iter_references(item, path + (key, i))
+
+
+_LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]$")
+
+
+def _ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
+    """Ids per kind, from the raw data, so a reference to a record with other errors still resolves."""
+    from hub.model import DATA_FILES
+
+    out: dict[str, set[str]] = {}
+    for shown, loaded in load.files.items():
+        name = shown.rsplit("/", 1)[-1]
+        model = DATA_FILES.get(name)
+        if model is None or not isinstance(loaded.data, dict):
+            continue
+        for fname, info in model.model_fields.items():
+            key = info.alias or fname
+            item_type = next((a for a in get_args(info.annotation) if isinstance(a, type)), None)
+            kind = getattr(item_type, "record_kind", "")
+            items = loaded.data.get(key)
+            if kind and isinstance(items, list):
+                ids = {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
+                out.setdefault(kind, set()).update(ids)
+    return out
+
+
+def check_references(load: LoadResult) -> list[Problem]:
+    """Every reference (section lists, superseded_by, topics, people, sources) names an existing id."""
+    ids = _ids_by_kind(load)
+    problems = []
+    for shown, records in load.records.items():
+        loaded = load.files[shown]
+        for list_path, record in records:
+            match = _LIST_PATH.match(list_path)
+            assert match
+            base = (match.group(1), int(match.group(2)))
+            for path, kind, target in iter_references(record, base):
+                if target in ids.get(kind, set()):
+                    continue
+                loc = loaded.locate(path)
+                known = sorted(ids.get(kind, set()))
+                guess = suggest(target, known)
+                where = _file_of(kind)
+                problems.append(Problem(
+                    shown, loc.line if loc else None, loc.column if loc else None, "unknown-reference",
+                    f"no {kind} has the id '{target}'",
+                    field=format_path(path),
+                    hint=(f"did you mean '{guess}'?" if guess else
+                          f"check the spelling, or add the {kind} to {where} first"),
+                ))
+    return problems
+
+
+def _file_of(kind: str) -> str:
+    return {
+        "resource": "data/resources.yaml (resources)",
+        "topic": "data/resources.yaml (topics)",
+        "organisation": "data/organisations.yaml",
+        "person": "data/people.yaml",
+    }.get(kind, "the data files")
+
+
+# --- placement, links, dates ----------------------------------------------
+
+
+def check_placement_and_links(load: LoadResult, today: dt.date) -> list[Problem]:
+    problems = []
+    placed: Counter[str] = Counter()
+    for shown, records in load.records.items():
+        loaded = load.files[shown]
+        for list_path, record in records:
+            if list_path.startswith("sections["):
+                for sub_index, sub in enumerate(record.subsections):
+                    for rid, count in Counter(sub.resources).items():
+                        placed[rid] += 1
+                        if count > 1:
+                            path = _parse(list_path) + ("subsections", sub_index, "resources")
+                            problems.append(_at(loaded, path, Severity.WARNING, "listed-twice",
+                                                f"'{rid}' is listed {count} times in this subsection",
+                                                "delete the extra line; one mention is enough"))
+    for shown, records in load.records.items():
+        loaded = load.files[shown]
+        for list_path, record in records:
+            path = _parse(list_path)
+            if isinstance(record, Resource):
+                problems += _resource_checks(loaded, path, record, placed, today)
+            elif isinstance(record, Organisation) and not record.url:
+                problems.append(_at(loaded, path, Severity.NOTICE, "no-link",
+                                    f"no link yet for the organisation '{record.id}'",
+                                    "add 'url:' once a verified address is known"))
+            elif isinstance(record, Event) and not record.recording_url and not any(
+                t.recording_url or t.slides_url for t in record.talks
+            ):
+                problems.append(_at(loaded, path, Severity.NOTICE, "no-recording",
+                                    f"no recording or slides link yet for the event '{record.id}'",
+                                    "add 'recording_url:' or a talk's 'recording_url:' once published"))
+    return problems
+
+
+def _resource_checks(loaded: LoadedYaml, path: tuple, r: Resource, placed: Counter, today: dt.date) -> list[Problem]:
+    out = []
+    if not r.url and not r.doi:
+        out.append(_at(loaded, path, Severity.NOTICE, "no-link", f"no link yet for '{r.id}'",
+                       "add 'url:' (or 'doi:' for a paper) once a verified address is known"))
+    if placed[r.id] == 0:
+        out.append(_at(loaded, path, Severity.WARNING, "not-placed",
+                       f"'{r.id}' is not listed in any subsection, so it appears only in Browse all",
+                       "add its id to the 'resources:' list of a subsection"))
+    for name in ("added", "last_reviewed", "published"):
+        value = getattr(r, name)
+        if value and value > today:
+            out.append(_at(loaded, path + (name,), Severity.WARNING, "future-date",
+                           f"'{name}' is in the future ({value.isoformat()})",
+                           "check the year; use today's date for a record added today"))
+    return out
+
+
+def _parse(list_path: str) -> tuple:
+    match = _LIST_PATH.match(list_path)
+    assert match
+    return (match.group(1), int(match.group(2)))
+
+
+def _at(loaded: LoadedYaml, path: tuple, severity: Severity, code: str, message: str, hint: str) -> Problem:
+    loc = loaded.locate(path)
+    return Problem(loaded.path, loc.line if loc else None, loc.column if loc else None, code, message,
+                   severity=severity, field=format_path(path), hint=hint)
+
+
+# --- summary ----------------------------------------------------------------
+
+
+def _count(result: Validation) -> None:
+    cat = result.load.catalogue
+    records = [rec for recs in result.load.records.values() for _, rec in recs]
+    resources = [r for r in records if isinstance(r, Resource)]
+    result.resource_types = dict(sorted(Counter(str(r.type) for r in resources).items()))
+    result.without_link = sorted(r.id for r in resources if not r.url and not r.doi)
+    events = [r for r in records if isinstance(r, Event)]
+    result.counts = {
+        "resources": len(resources),
+        "sections": len(cat.sections) if cat else 0,
+        "subsections": sum(len(s.subsections) for s in cat.sections) if cat else 0,
+        "topics": len(cat.topics) if cat else 0,
+        "events": len(events),
+        "talks": sum(len(e.talks) for e in events),
+        "organisations": sum(isinstance(r, Organisation) for r in records),
+        "people": len(cat.people) if cat else 0,
+        "measures": len(cat.measures) if cat else 0,
+        "helplines": len(cat.helplines) if cat else 0,
+    }
