@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "new": "hub.commands.new:new",
     "fmt": "hub.commands.fmt:fmt",
     "review": "hub.commands.review:review",
+    "docs": "hub.commands.docs:docs",
 }
 """Command name → 'module:attribute' of its click command."""
 
