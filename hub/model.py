@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    WithJsonSchema,
     BaseModel,
     ConfigDict,
     Field,
@@ -143,7 +144,7 @@ Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern
 Doi = Annotated[str, AfterValidator(_doi), Field(json_schema_extra={"pattern": DOI_PATTERN})]
 Year = Annotated[int, Field(strict=True, ge=1900, le=2100)]
 Label = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
-                  AfterValidator(_text)]
+                  AfterValidator(_text), WithJsonSchema({"type": ["string", "integer"]})]
 """Short text that editors may write unquoted as a number, e.g. a volume `8` or the number `999`."""
 
 

@@ -163,10 +163,10 @@ def _ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
     from hub.model import DATA_FILES
 
     out: dict[str, set[str]] = {}
-    for shown, loaded in load.files.items():
-        name = shown.rsplit("/", 1)[-1]
-        model = DATA_FILES.get(name)
-        if model is None or not isinstance(loaded.data, dict):
+    for name, model in DATA_FILES.items():
+        shown = next((s for s in load.files if s.rsplit("/", 1)[-1] == name), None)
+        loaded = load.files.get(shown) if shown else None
+        if loaded is None or not isinstance(loaded.data, dict):
             continue
         for fname, info in model.model_fields.items():
             key = info.alias or fname
@@ -179,9 +179,24 @@ def _ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
     return out
 
 
+def _unreadable_kinds(load: LoadResult) -> set[str]:
+    """Kinds whose file could not be read: references to them cannot be checked this run."""
+    from hub.model import DATA_FILES
+
+    kinds = set()
+    readable = {s.rsplit("/", 1)[-1] for s, f in load.files.items() if isinstance(f.data, dict)}
+    for name, model in DATA_FILES.items():
+        if name not in readable:
+            for info in model.model_fields.values():
+                item_type = next((a for a in get_args(info.annotation) if isinstance(a, type)), None)
+                kinds.add(getattr(item_type, "record_kind", ""))
+    return kinds - {""}
+
+
 def check_references(load: LoadResult) -> list[Problem]:
     """Every reference (section lists, superseded_by, topics, people, sources) names an existing id."""
     ids = _ids_by_kind(load)
+    unreadable = _unreadable_kinds(load)
     problems = []
     for shown, records in load.records.items():
         loaded = load.files[shown]
@@ -190,7 +205,7 @@ def check_references(load: LoadResult) -> list[Problem]:
             assert match
             base = (match.group(1), int(match.group(2)))
             for path, kind, target in iter_references(record, base):
-                if target in ids.get(kind, set()):
+                if target in ids.get(kind, set()) or kind in unreadable:
                     continue
                 loc = loaded.locate(path)
                 known = sorted(ids.get(kind, set()))
@@ -286,21 +301,25 @@ def _at(loaded: LoadedYaml, path: tuple, severity: Severity, code: str, message:
 
 
 def _count(result: Validation) -> None:
-    cat = result.load.catalogue
     records = [rec for recs in result.load.records.values() for _, rec in recs]
-    resources = [r for r in records if isinstance(r, Resource)]
+
+    def of(kind: str) -> list:
+        return [r for r in records if getattr(r, "record_kind", "") == kind]
+
+    resources: list[Resource] = of("resource")
+    sections = of("section")
+    events: list[Event] = of("event")
     result.resource_types = dict(sorted(Counter(str(r.type) for r in resources).items()))
     result.without_link = sorted(r.id for r in resources if not r.url and not r.doi)
-    events = [r for r in records if isinstance(r, Event)]
     result.counts = {
         "resources": len(resources),
-        "sections": len(cat.sections) if cat else 0,
-        "subsections": sum(len(s.subsections) for s in cat.sections) if cat else 0,
-        "topics": len(cat.topics) if cat else 0,
+        "sections": len(sections),
+        "subsections": sum(len(s.subsections) for s in sections),
+        "topics": len(of("topic")),
         "events": len(events),
         "talks": sum(len(e.talks) for e in events),
-        "organisations": sum(isinstance(r, Organisation) for r in records),
-        "people": len(cat.people) if cat else 0,
-        "measures": len(cat.measures) if cat else 0,
-        "helplines": len(cat.helplines) if cat else 0,
+        "organisations": len(of("organisation")),
+        "people": len(of("person")),
+        "measures": len(of("measure")),
+        "helplines": len(of("helpline")),
     }
