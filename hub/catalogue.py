@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -35,6 +34,7 @@ from hub.model import (
     Section,
     Subsection,
     Topic,
+    record_lists,
 )
 from hub.problems import Problem, Severity
 
@@ -208,11 +208,9 @@ def _top_keys(model: type[BaseModel]) -> list[str]:
 def _valid_records(model: type[BaseModel], data: dict) -> list[tuple[str, Record]]:
     """Each list item that validates on its own, so cross-file checks run despite other errors."""
     out: list[tuple[str, Record]] = []
-    for name, field_info in model.model_fields.items():
-        key = field_info.alias or name
+    for key, item_type in record_lists(model):
         items = data.get(key)
-        item_type = next((a for a in get_args(field_info.annotation) if isinstance(a, type)), None)
-        if isinstance(items, list) and item_type and issubclass(item_type, Record):
+        if isinstance(items, list):
             adapter = TypeAdapter(item_type)
             for index, item in enumerate(items):
                 try:

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
-from typing import Annotated, ClassVar, Literal
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
-    WithJsonSchema,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -169,7 +169,7 @@ class Record(BaseModel):
 # --- enumerations --------------------------------------------------------
 
 
-class DocEnum(str, Enum):
+class DocEnum(StrEnum):
     """An enum whose members editors write as their value."""
 
     def __str__(self) -> str:
@@ -617,6 +617,18 @@ class HelplinesFile(Record):
 
 
 # --- the files -----------------------------------------------------------
+
+
+def record_lists(model: type[BaseModel]) -> list[tuple[str, type[Record]]]:
+    """The top-level lists of records in a file model: ``[("resources", Resource), …]``."""
+    out = []
+    for name, info in model.model_fields.items():
+        if get_origin(info.annotation) is list:
+            (item,) = get_args(info.annotation)
+            if isinstance(item, type) and issubclass(item, Record):
+                out.append((info.alias or name, item))
+    return out
+
 
 DATA_FILES: dict[str, type[Record]] = {
     "resources.yaml": ResourcesFile,

@@ -7,14 +7,14 @@ path such as ``resources[12].url``), what is wrong and how to fix it.
 
 from __future__ import annotations
 
-import json
 import dataclasses
+import json
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a problem matters. Only errors (and warnings under --strict) fail a run."""
 
     ERROR = "error"

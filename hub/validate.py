@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from hub.catalogue import LoadResult, load_catalogue
 from hub.loader import LoadedYaml, format_path
 from hub.messages import suggest
-from hub.model import Event, Organisation, Ref, Resource
+from hub.model import DATA_FILES, Event, Organisation, Ref, Resource, record_lists
 from hub.problems import Problem, Severity, attach_sources, sort_problems
 
 
@@ -158,39 +158,35 @@ def iter_references(obj: BaseModel, path: tuple = ()):
 _LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]$")
 
 
+def _files_by_name(load: LoadResult) -> dict[str, LoadedYaml]:
+    return {shown.rsplit("/", 1)[-1]: loaded for shown, loaded in load.files.items()}
+
+
 def _ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
     """Ids per kind, from the raw data, so a reference to a record with other errors still resolves."""
-    from hub.model import DATA_FILES
-
     out: dict[str, set[str]] = {}
+    files = _files_by_name(load)
     for name, model in DATA_FILES.items():
-        shown = next((s for s in load.files if s.rsplit("/", 1)[-1] == name), None)
-        loaded = load.files.get(shown) if shown else None
+        loaded = files.get(name)
         if loaded is None or not isinstance(loaded.data, dict):
             continue
-        for fname, info in model.model_fields.items():
-            key = info.alias or fname
-            item_type = next((a for a in get_args(info.annotation) if isinstance(a, type)), None)
-            kind = getattr(item_type, "record_kind", "")
+        for key, item_type in record_lists(model):
             items = loaded.data.get(key)
-            if kind and isinstance(items, list):
+            if isinstance(items, list):
                 ids = {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
-                out.setdefault(kind, set()).update(ids)
+                out.setdefault(item_type.record_kind, set()).update(ids)
     return out
 
 
 def _unreadable_kinds(load: LoadResult) -> set[str]:
     """Kinds whose file could not be read: references to them cannot be checked this run."""
-    from hub.model import DATA_FILES
-
-    kinds = set()
-    readable = {s.rsplit("/", 1)[-1] for s, f in load.files.items() if isinstance(f.data, dict)}
-    for name, model in DATA_FILES.items():
-        if name not in readable:
-            for info in model.model_fields.values():
-                item_type = next((a for a in get_args(info.annotation) if isinstance(a, type)), None)
-                kinds.add(getattr(item_type, "record_kind", ""))
-    return kinds - {""}
+    files = _files_by_name(load)
+    return {
+        item_type.record_kind
+        for name, model in DATA_FILES.items()
+        if not isinstance(getattr(files.get(name), "data", None), dict)
+        for _, item_type in record_lists(model)
+    }
 
 
 def check_references(load: LoadResult) -> list[Problem]:
