@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from hub.exitcodes import ExitCode
 from hub.commands import data_option
+from hub.exitcodes import ExitCode
 from hub.model import TYPE_LABELS
-from hub.validate import Validation, validate as run_validate
+from hub.validate import Validation
+from hub.validate import validate as run_validate
 
 HELP = """Check every data file and report every problem, one per line as
 path:line:column, with the field and how to fix it.

@@ -74,7 +74,7 @@ def test_every_problem_is_reported_not_just_the_first(minimal_project: Path) -> 
 
 def test_not_utf8_is_located(minimal_project: Path) -> None:
     path = minimal_project / "data" / "people.yaml"
-    path.write_bytes(path.read_bytes().replace("Dr Leah".encode(), "Dr L\xe9ah".encode("latin-1")))
+    path.write_bytes(path.read_bytes().replace(b"Dr Leah", "Dr L\xe9ah".encode("latin-1")))
     result = validate(minimal_project / "data", root=minimal_project)
     [problem] = result.errors
     assert (problem.file, problem.line, problem.column, problem.code) == ("data/people.yaml", 4, 15, "not-utf8")
