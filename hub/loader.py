@@ -287,6 +287,10 @@ class _TooBig(Exception):
 def _scalar(node: ScalarNode):
     value = node.value
     tag = str(node.tag)
+    if node.style == ">":
+        # ruamel's round-trip scanner marks where a folded scalar was folded
+        # with BEL characters (to re-fold it on output); they are not content
+        value = value.replace("\a", "")
     if node.style in ("'", '"', "|", ">") or tag.endswith(":str"):
         return value
     if tag.endswith(":null"):
