@@ -126,6 +126,8 @@ def _resolve(site_dir: Path, pages: dict[str, _Page], rel: str, ref: str,
     if base_path != "/" and (path + "/").startswith(base_path):
         path = "/" + path[len(base_path):]
     path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+    if path.endswith("/index.html"):  # one name per page, as MkDocs links it: /guide/, not /guide/index.html
+        path = path[: -len("index.html")]
     shown = path + (f"#{split.fragment}" if split.fragment else "")
     target = path.lstrip("/")
     candidate = site_dir / target

@@ -4,7 +4,7 @@ A red run must mean a link is really broken, so only answers that say so
 (404, 410, other 4xx, a name that does not exist, a refused connection, a
 bad certificate, a redirect loop, a 5xx that persists) are broken. Servers
 that will not say (401, 403, 429, odd codes, timeouts: bot walls, logins and
-slow hosts) are unverifiable.
+slow hosts, a 503 announcing when to come back) are unverifiable.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def classify(url: str, attempt: Attempt, attempts: int, config: LinksConfig) -> 
         if attempt.error == "timeout":
             message = f"timed out{tries}: the server did not answer in time"
         else:
-            message = attempt.message + tries
+            message = attempt.message + (f" ({attempts} attempts)" if attempts > 1 else "")
         return LinkResult(url, status, None, message + note, final)
 
     code = attempt.code or 0
@@ -86,7 +86,7 @@ def classify(url: str, attempt: Attempt, attempts: int, config: LinksConfig) -> 
         if permanent:
             target = attempt.hops[permanent - 1][1]
             codes = " → ".join(str(c) for c, _ in attempt.hops[:permanent])
-            detail = f"moved permanently ({codes}): update the link to {target}"
+            detail = f"moved permanently ({codes}) to {target}"
             if permanent < len(attempt.hops):
                 detail += f" (which then redirects temporarily to {attempt.final_url})"
             return LinkResult(url, LinkStatus.REDIRECTED, code, detail, target)
@@ -100,6 +100,11 @@ def classify(url: str, attempt: Attempt, attempts: int, config: LinksConfig) -> 
         return LinkResult(url, LinkStatus.UNVERIFIABLE, code, f"{reason(code)}{tries}: {why}{where}{note}", final)
     if 400 <= code < 500:
         return LinkResult(url, LinkStatus.BROKEN, code, f"{reason(code)}{where}", final)
+    if code == 503 and attempt.retry_after is not None:
+        # The server itself says the outage is temporary and when to come back (maintenance).
+        return LinkResult(url, LinkStatus.UNVERIFIABLE, code,
+                          f"{reason(code)}{tries}: down for now, the server asks to come back later{where}{note}",
+                          final)
     if 500 <= code < 600:
         return LinkResult(url, LinkStatus.BROKEN, code, f"{reason(code)}{tries}: the server keeps failing{where}{note}",
                           final)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from hub import __version__
 from hub.loader import LoadedYaml, format_path, load_yaml
-from hub.problems import Problem
+from hub.problems import Problem, sort_problems
 
 DEFAULT_CONFIG = "links.yaml"
 
@@ -37,7 +38,7 @@ class Exclude(_Settings):
         try:
             re.compile(value)
         except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
+            raise ValueError(f"is not a valid regular expression ({exc})") from None
         return value
 
 
@@ -130,10 +131,11 @@ def load_config(path: Path | None, shown: str | None = None) -> LinksConfig:
     if path is None:
         return LinksConfig()
     loaded = load_yaml(path, shown or path.as_posix())
-    errors = [p for p in loaded.problems if p.is_error]
+    # An empty links.yaml is fine for us (all defaults), unlike an empty data file.
+    errors = [p for p in loaded.problems if p.is_error and p.code != "empty-file"]
     if errors:
         raise ConfigError(errors)
-    if "empty-file" in {p.code for p in loaded.problems} or loaded.data is None:
+    if loaded.data is None:
         return LinksConfig()
     if not isinstance(loaded.data, dict):
         raise ConfigError([Problem(loaded.path, 1, 1, "config-type",
@@ -143,6 +145,16 @@ def load_config(path: Path | None, shown: str | None = None) -> LinksConfig:
         return LinksConfig.model_validate(loaded.data)
     except ValidationError as exc:
         raise ConfigError(_problems(exc, loaded)) from None
+
+
+_DETAILS = {
+    "int_parsing": "should be a whole number", "int_type": "should be a whole number",
+    "int_from_float": "should be a whole number", "float_parsing": "should be a number of seconds",
+    "float_type": "should be a number of seconds", "string_type": "should be some text",
+    "string_too_short": "should be some text", "list_type": "should be a list (lines starting with '- ')",
+    "dict_type": "should be a group of settings (name: value lines)",
+    "model_type": "should be a group of settings (name: value lines)",
+}
 
 
 def _problems(exc: ValidationError, loaded: LoadedYaml) -> list[Problem]:
@@ -157,31 +169,27 @@ def _problems(exc: ValidationError, loaded: LoadedYaml) -> list[Problem]:
         if kind == "extra_forbidden":
             where = loaded.locate(loc, key=True)
             message = f"unknown setting '{name}'"
-            hint = "check the spelling; " + hint
+            owner = HostOverride if len(loc) == 3 and loc[0] == "hosts" else \
+                Exclude if len(loc) == 3 and loc[0] == "exclude" else LinksConfig
+            guess = difflib.get_close_matches(name, list(owner.model_fields), n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "check the spelling; " + hint
         elif kind == "missing":
             where = loaded.locate(loc[:-1])
             message = f"missing '{name}'"
             hint = f"add '{name}: …'; every exception needs a reason saying why"
         else:
             where = loaded.locate(loc)
-            detail = err["msg"]
-            if detail.startswith("Value error, "):
-                detail = detail[len("Value error, "):]
-            elif kind in ("int_parsing", "int_type", "int_from_float"):
-                detail = "should be a whole number"
-            elif kind in ("float_parsing", "float_type"):
-                detail = "should be a number of seconds"
-            elif kind in ("string_type", "string_too_short"):
-                detail = "should be some text"
-            elif kind in ("list_type",):
-                detail = "should be a list (lines starting with '- ')"
-            elif kind in ("dict_type", "model_type"):
-                detail = "should be a group of settings (name: value lines)"
-            else:
-                detail = detail[:1].lower() + detail[1:]
-            message = f"'{name}' {detail}, not {value!r}" if not isinstance(value, (dict, list)) \
-                else f"'{name}' {detail}"
+            detail = _DETAILS.get(kind) or err["msg"][:1].lower() + err["msg"][1:]
+            shown = "" if isinstance(value, (dict, list)) else f", not {value!r}"
+            bounds = err.get("ctx") or {}
+            if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+                limit = next(bounds[k] for k in ("ge", "gt", "le", "lt") if k in bounds)
+                detail = {"greater_than_equal": "must be at least", "greater_than": "must be more than",
+                          "less_than_equal": "must be at most", "less_than": "must be less than"}[kind] + f" {limit}"
+            if kind == "value_error":  # our own validators' wording already says what is wrong
+                detail, shown = err["msg"].removeprefix("Value error, "), ""
+            message = f"'{name}' {detail}{shown}"
         problems.append(Problem(loaded.path, where.line if where else None, where.column if where else None,
                                 "config-" + kind.replace("_", "-"), message,
                                 field=format_path(loc), hint=hint))
-    return problems
+    return sort_problems(problems)

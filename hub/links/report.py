@@ -16,6 +16,9 @@ from hub.links.types import REPORT_ORDER, LinkResult, LinkStatus
 MARKDOWN_LIMIT = 60_000
 """GitHub refuses issue bodies over 65,536 characters; longer reports are cut, pointing at the JSON artifact."""
 
+SOURCES_SHOWN = 10
+"""Places listed per link in Markdown and annotations (a broken menu link can be on every page)."""
+
 
 @dataclass
 class LinkReport:
@@ -69,6 +72,9 @@ def hint(result: LinkResult) -> str:
     if status is LinkStatus.REDIRECTED:
         return f"replace the link with {result.final_url}"
     if status is LinkStatus.BROKEN:
+        if result.url.startswith("/"):  # an internal link of the built site
+            return ("a page was renamed or a heading changed: fix the link in the Markdown page or template "
+                    "that produced this page")
         if code in (404, 410):
             return ("the page is gone: find its new address on the publisher's site (or a copy on "
                     "web.archive.org) and update the link; remove the entry if the resource no longer exists")
@@ -163,17 +169,15 @@ _COLUMNS = {
 
 
 def to_markdown(report: LinkReport, title: str = "Link check", limit: int = MARKDOWN_LIMIT,
-                include_ok: bool = False, only_failures: bool = False) -> str:
+                include_ok: bool = False) -> str:
     """Grouped by status, every row with file:line, ready to paste into a GitHub issue."""
     counts = report.counts
     head = [f"# {title}", "", report.summary_line() + ".", ""]
     if not report.failures():
         head += ["No broken links. ✔", ""]
-    out = "\n".join(head)
+    out = "\n".join(head) + "\n"
     cut = 0
     statuses = [s for s in REPORT_ORDER if include_ok or s is not LinkStatus.OK]
-    if only_failures:
-        statuses = [s for s in statuses if s.is_failure(report.strict)]
     for status in statuses:
         rows = [r for r in report.results if r.status is status]
         if not rows:
@@ -183,7 +187,10 @@ def to_markdown(report: LinkReport, title: str = "Link check", limit: int = MARK
                    f"| Link | Where | {name} |", "|---|---|---|"]
         text = "\n".join(section) + "\n"
         for i, result in enumerate(rows):
-            where = "<br>".join(f"`{s.location()}`" for s in sorted(result.sources))
+            places = sorted(result.sources)
+            where = "<br>".join(f"`{s.location()}`" for s in places[:SOURCES_SHOWN])
+            if len(places) > SOURCES_SHOWN:
+                where += f"<br>and {len(places) - SOURCES_SHOWN} more"
             row = f"| {_cell(result.url)} | {where} | {_cell(value(result))} |\n"
             if len(out) + len(text) + len(row) > limit - 300:
                 cut += len(rows) - i
@@ -227,7 +234,7 @@ def to_github(report: LinkReport) -> str:
         advice = hint(result)
         if advice:
             message += f"\nhint: {advice}"
-        for source in sorted(result.sources):
+        for source in sorted(result.sources)[:SOURCES_SHOWN]:
             props = f"file={_escape_property(source.file)}"
             if source.line is not None:
                 props += f",line={source.line}"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class LinkStatus(str, Enum):
+class LinkStatus(StrEnum):
     """The outcome of checking one link; the JSON report's ``status`` values."""
 
     OK = "ok"
