@@ -7,6 +7,7 @@ import sys
 import traceback
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -24,7 +25,7 @@ from hub.links.sources import (
     url_file_links,
 )
 from hub.links.state import CACHE_PATH, STATE_PATH, History, ResultsCache
-from hub.links.types import Link, LinkResult, merge_links
+from hub.links.types import Link, LinkResult, LinkStatus, merge_links
 from hub.problems import display_path
 
 HELP = """Check the links of the catalogue, of a built site or of a URL list.
@@ -144,6 +145,12 @@ def run(data_dir: Path, catalogue: bool, site_dir: Path | None, internal_only: b
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    if looks_offline(results):
+        raise UsageProblem(
+            f"no answer from any of the {len(_hosts(results))} hosts checked (every lookup or connection failed): "
+            "this machine looks offline or behind a proxy, so no link was judged broken. "
+            "Check the network (or HTTPS_PROXY) and run again."
+        )
     if history is not None:
         history.apply(results, confirm_twice)
     _save(cache, history)
@@ -170,6 +177,26 @@ def run(data_dir: Path, catalogue: bool, site_dir: Path | None, internal_only: b
         click.echo(f"{input_errors} data file problem(s) above: the links in those files were not checked.",
                    err=True)
     return report.exit_code
+
+
+OFFLINE_MIN_HOSTS = 5
+"""With this many distinct hosts and not one HTTP answer, the network is down, not the links."""
+
+
+def _hosts(results: list[LinkResult]) -> set[str]:
+    return {urlsplit(r.url).hostname or "" for r in results if r.url.startswith(("http://", "https://"))}
+
+
+def looks_offline(results: list[LinkResult]) -> bool:
+    """True when every fetched web link failed without any HTTP answer, across many hosts.
+
+    A red run must mean a link is really broken: a runner without network
+    would otherwise call every link "name not found".
+    """
+    fetched = [r for r in results if r.requests and r.url.startswith(("http://", "https://"))]
+    if len(_hosts(fetched)) < OFFLINE_MIN_HOSTS:
+        return False
+    return all(r.code is None and r.status is LinkStatus.BROKEN for r in fetched)
 
 
 def _config(path: Path | None, max_concurrency: int | None, max_per_host: int | None) -> LinksConfig:

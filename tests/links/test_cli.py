@@ -203,3 +203,31 @@ def test_changed_since_checks_only_the_links_a_change_touches(project, tmp_path,
         ("broken", [{"file": "data/resources.yaml", "line": 7}])]
     assert link_server.count("/404") == 0
     assert result.exit_code == 1
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_runner_without_network_is_a_usage_error_not_a_list_of_broken_links(project, tmp_path):
+    """Every host refusing: the machine is offline, so no link is called broken (exit 2, not 1)."""
+    port = _free_port()
+    urls = [f"http://127.0.0.{n}:{port}/page" for n in range(2, 8)]
+    (tmp_path / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    result = invoke("--urls", "urls.txt", "--no-cache", "--no-state")
+    assert result.exit_code == 2, result.output
+    assert "looks offline" in result.output
+    assert "broken:" not in result.output
+
+
+def test_one_answering_host_means_the_refusals_are_real(project, tmp_path, link_server):
+    port = _free_port()
+    urls = [f"http://127.0.0.{n}:{port}/page" for n in range(2, 8)] + [link_server.url("/ok")]
+    (tmp_path / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    result = invoke("--urls", "urls.txt", "--no-cache", "--no-state")
+    assert result.exit_code == 1, result.output
+    assert "6 broken" in result.output
