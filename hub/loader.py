@@ -249,7 +249,7 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return _scalar(node)
+        return scalar_value(node)
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict:
         out: dict = {}
@@ -284,7 +284,8 @@ class _TooBig(Exception):
     pass
 
 
-def _scalar(node: ScalarNode):
+def scalar_value(node: ScalarNode):
+    """What a scalar node means: YAML 1.2 core types; dates and anything tagged text stay text."""
     value = node.value
     tag = str(node.tag)
     if node.style == ">":

@@ -309,7 +309,9 @@ class Resource(Record):
     journal: Text | None = None
     """Journal name for papers, e.g. `British Journal of Psychiatry`."""
     volume: Label | None = None
+    """Journal volume, e.g. `210`."""
     issue: Label | None = None
+    """Journal issue, e.g. `6`."""
     pages: Label | None = None
     """Page range or article number, e.g. `285-293` or `e0149713`."""
     year: Year | None = None
@@ -419,6 +421,7 @@ class Event(Record):
     recording_url: Url | None = None
     """Link to the full-event recording."""
     slides_url: Url | None = None
+    """Link to the event's slides, when published as one file."""
     talks: list[Talk] = []
     """The talks, in running order."""
 
@@ -429,6 +432,7 @@ class EventsFile(Record):
     """`data/events.yaml`: the programme's site visits and virtual clinics."""
 
     events: list[Event]
+    """Every event, in any order (the site sorts them by phase and date)."""
 
 
 # --- measures.yaml -------------------------------------------------------
@@ -445,6 +449,7 @@ class Measure(Record):
 
     record_kind: ClassVar[str] = "measure"
     id: Slug
+    """Unique id, e.g. `qs34-statement-7-process-a`."""
     title: Text
     """Short name of the measure."""
     kind_: MeasureKind = Field(alias="kind")
@@ -452,7 +457,9 @@ class Measure(Record):
     statement: Markdown
     """What is measured, as a proportion or a description."""
     numerator: Markdown | None = None
+    """Who is counted on top of the proportion (leave out when the source gives none)."""
     denominator: Markdown | None = None
+    """Who the proportion is out of (leave out when the source gives none)."""
     target: Text | None = None
     """A target, when the source sets one, e.g. `80%`."""
     data_source: Markdown
@@ -467,6 +474,7 @@ class MeasuresFile(Record):
     """`data/measures.yaml`: the data dictionary of process measures."""
 
     measures: list[Measure]
+    """Every measure, in the order shown on the Data dictionary page."""
 
 
 # --- organisations.yaml, people.yaml --------------------------------------
@@ -478,6 +486,7 @@ class ExtraPhone(Record):
     label: Text
     """What the number is for, e.g. `Office`."""
     phone: Phone
+    """The number, as the organisation publishes it, in quotes, e.g. `"0117 927 9600"`."""
 
 
 class Organisation(Record):
@@ -485,6 +494,7 @@ class Organisation(Record):
 
     record_kind: ClassVar[str] = "organisation"
     id: Slug
+    """Unique id, e.g. `self-injury-support`."""
     name: Text
     """The organisation's name."""
     description: Markdown
@@ -494,13 +504,15 @@ class Organisation(Record):
     url: Url | None = None
     """Its website."""
     email: Email | None = None
+    """Contact email address, e.g. `info@harmless.co.uk`."""
     phone: Phone | None = None
-    """Main phone number."""
+    """Main phone number, in quotes, e.g. `"0115 880 0280"`."""
     helpline: Phone | None = None
     """Helpline number, when it has one."""
     text: Text | None = None
     """Text (SMS) support, e.g. `07537 432444`."""
     other_phones: list[ExtraPhone] = []
+    """Other numbers, each with a `label` and a `phone`."""
     contact_note: Markdown | None = None
     """Anything else about contacting them (hours, 'various contact details')."""
 
@@ -515,6 +527,7 @@ class Person(Record):
 
     record_kind: ClassVar[str] = "person"
     id: Slug
+    """Unique id, usually the name, e.g. `nav-kapur`."""
     name: Text
     """Name with title as they are credited, e.g. `Professor Nav Kapur`."""
     group: PersonGroup
@@ -522,18 +535,21 @@ class Person(Record):
     role: Text
     """Their role, e.g. `Research Fellow`."""
     organisation: Text | None = None
+    """Their organisation, e.g. `Keele University`."""
 
 
 class OrganisationsFile(Record):
     """`data/organisations.yaml`: third-sector support organisations."""
 
     organisations: list[Organisation]
+    """Every organisation, in the order shown."""
 
 
 class PeopleFile(Record):
     """`data/people.yaml`: the expert reference panel and the core staff."""
 
     people: list[Person]
+    """Everyone, in the order shown within each group."""
 
 
 # --- programme.yaml, helplines.yaml --------------------------------------
@@ -542,9 +558,13 @@ class PeopleFile(Record):
 class Phase(Record):
     record_kind: ClassVar[str] = "phase"
     id: Slug
+    """Unique id, e.g. `phase-1`."""
     title: Text
+    """The phase's name, e.g. `Phase 1`."""
     period: Text | None = None
+    """When it ran, e.g. `2020-2021`."""
     summary: Markdown
+    """What happened in this phase."""
 
 
 class Figure(Record):
@@ -552,6 +572,7 @@ class Figure(Record):
 
     record_kind: ClassVar[str] = "figure"
     id: Slug
+    """Unique id, e.g. `figure-integrated-care-systems`."""
     value: Label
     """The figure as shown, e.g. `42` or `60 million`."""
     label: Text
@@ -564,15 +585,21 @@ class ProgrammeFile(Record):
     """`data/programme.yaml`: what the programme is, its phases and its figures."""
 
     title: Text
+    """The programme's name."""
     period: Text
+    """When it ran, e.g. `2020-2023`."""
     summary: Markdown
+    """What the programme is, in two or three sentences."""
     aims: list[Markdown] = []
     """What the programme does for participating areas."""
     funders: Markdown | None = None
+    """Who commissioned and funded it."""
     url: Url | None = None
     """The programme's original web page."""
     phases: list[Phase]
+    """The programme's phases, in order."""
     figures: list[Figure]
+    """The figures of the at-a-glance grid, grouped by `group`."""
 
 
 class HelplineHow(DocEnum):
@@ -586,6 +613,7 @@ class Helpline(Record):
 
     record_kind: ClassVar[str] = "helpline"
     id: Slug
+    """Unique id, e.g. `samaritans-phone`."""
     service: Text
     """The service's name, e.g. `Samaritans`."""
     how: HelplineHow
@@ -614,6 +642,7 @@ class HelplinesFile(Record):
     """`data/helplines.yaml`: the urgent-help lines, with where each was checked."""
 
     helplines: Annotated[list[Helpline], Field(min_length=1)]
+    """The lines in the order shown; put 999 first."""
 
 
 # --- the files -----------------------------------------------------------

@@ -1,0 +1,47 @@
+"""`hub docs`: regenerate the field reference and the word list inside CONTRIBUTING.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hub.exitcodes import ExitCode
+from hub.fieldref import BLOCKS, update
+
+HELP = """Regenerate the generated parts of CONTRIBUTING.md: the field reference
+(from the model, the same one the validator uses) and the safe-messaging word
+list (from editorial/language.yaml). Each lives between markers such as
+<!-- fields:start --> and <!-- fields:end -->; the rest of the file is
+never touched.
+
+--check writes nothing and exits 1 if the file is out of date (the tests and
+CI run it, so the reference cannot drift from the model)."""
+
+
+@click.command(help=HELP)
+@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=Path("CONTRIBUTING.md"),
+              show_default=True, help="The Markdown file holding the markers.")
+@click.option("--editorial", type=click.Path(file_okay=False, path_type=Path), default=Path("editorial"),
+              show_default=True, help="Folder of the word list.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is out of date.")
+def docs(path: Path, editorial: Path, check: bool) -> ExitCode:
+    if not path.exists():
+        click.echo(f"error: {path} does not exist", err=True)
+        return ExitCode.USAGE
+    text = path.read_text(encoding="utf-8")
+    new, missing = update(text, editorial)
+    for name in missing:
+        click.echo(f"error: {path}: the markers <!-- {name}:start --> and <!-- {name}:end --> are missing; "
+                   "add them where the generated text should go", err=True)
+    if missing:
+        return ExitCode.PROBLEMS
+    if new == text:
+        click.echo(f"{path} is up to date ({', '.join(BLOCKS)})", err=True)
+        return ExitCode.OK
+    if check:
+        click.echo(f"{path} is out of date: run python -m hub docs", err=True)
+        return ExitCode.PROBLEMS
+    path.write_text(new, encoding="utf-8")
+    click.echo(f"updated {path}", err=True)
+    return ExitCode.OK

@@ -1,0 +1,197 @@
+"""`hub review`: the editorial health report, as text, Markdown (the monthly issue) or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from hub.commands import data_option
+from hub.crossref import Crossref, base_url
+from hub.exitcodes import ExitCode
+from hub.problems import Severity
+from hub.review import CHECKS, Finding, Review, apply_notices
+from hub.review import review as run_review
+
+HELP = """The editorial health report: resources due for review, superseded
+guidance still cited, possible duplicates, wording that safe-messaging
+guidance asks us to avoid (from editorial/language.yaml) and records without
+a link. Settings are in editorial/review.yaml.
+
+--online also asks Crossref about every DOI and reports papers that were
+retracted, corrected or given an expression of concern, with the notice's date
+and link. --apply then adds a standard notice to each flagged paper that has
+none, so the site warns readers until an editor has reviewed the entry.
+
+A health report does not fail: the exit status is 0 whatever it finds.
+With --strict it is 1 when there is any warning or error. It is 2 for usage
+errors, and when --online could not reach Crossref at all (the rest of the
+report is still printed)."""
+
+MAX_PER_CHECK = 60
+"""Findings listed per check in Markdown (a GitHub issue holds at most 65,536 characters)."""
+
+
+@click.command(help=HELP)
+@data_option
+@click.option("--editorial", "editorial", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("editorial"), show_default=True, help="Folder of the word list and review settings.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="text for people, markdown for the monthly issue, json for tools.")
+@click.option("--online", is_flag=True, help="Also check every DOI with Crossref (needs the internet).")
+@click.option("--apply", "apply", is_flag=True, help="With --online: add a notice to each flagged paper.")
+@click.option("--crossref-url", metavar="URL", help="Crossref API address (default: $HUB_CROSSREF_URL or "
+              "https://api.crossref.org).")
+@click.option("--strict", is_flag=True, help="Exit 1 when the report has any warning or error.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True, help="Pretend today is this date.")
+def review(data_dir: Path, editorial: Path, fmt: str, online: bool, apply: bool, crossref_url: str | None,
+           strict: bool, today: dt.datetime | None) -> ExitCode:
+    if apply and not online:
+        raise click.UsageError("--apply needs --online (the notices come from Crossref)")
+    client = None
+    if online:
+        from hub.review import load_settings
+
+        settings, _ = load_settings(editorial, Path.cwd())
+        client = Crossref(base_url(crossref_url, settings.crossref.base_url), mailto=settings.crossref.mailto,
+                          timeout=settings.crossref.timeout_seconds)
+    result = run_review(data_dir, Path.cwd(), editorial, today.date() if today else None, client)
+    applied: list[str] = []
+    if apply and result.to_apply():
+        applied = apply_notices(data_dir, Path.cwd(), result)
+    if fmt == "json":
+        click.echo(to_json(result, applied))
+    elif fmt == "markdown":
+        click.echo(to_markdown(result, applied))
+    else:
+        click.echo(to_text(result, applied))
+    if result.crossref_unreachable:
+        return ExitCode.USAGE
+    serious = [f for f in result.findings if f.problem.severity is not Severity.NOTICE]
+    return ExitCode.PROBLEMS if strict and (serious or result.setup_problems) else ExitCode.OK
+
+
+def _counts(result: Review) -> dict[str, dict[str, int]]:
+    out = {}
+    for check in CHECKS:
+        found = result.of(check)
+        out[check] = {s.value: sum(1 for f in found if f.problem.severity is s) for s in Severity}
+    return out
+
+
+def _intro(result: Review) -> list[str]:
+    lines = [f"{result.counts.get('resources', 0)} resources; review period "
+             f"{result.settings.review_period_months} months; today {result.today.isoformat()}."]
+    if result.data_errors:
+        lines.append(f"The data has {result.data_errors} error(s) (see python -m hub validate); records with "
+                     "errors are left out of this review.")
+    if result.online and result.crossref_unreachable:
+        lines.append(f"Crossref could not be reached ({result.crossref_unreachable}): retractions, corrections "
+                     "and expressions of concern were NOT checked this time.")
+    elif result.online:
+        lines.append(f"Crossref: {result.dois_checked} of {result.counts.get('dois', 0)} DOIs checked for "
+                     "retractions, corrections and expressions of concern.")
+    else:
+        lines.append("Crossref was not asked (add --online to check for retractions and corrections).")
+    return lines
+
+
+def _applied(applied: list[str]) -> list[str]:
+    if not applied:
+        return []
+    return [f"Notices added to data/resources.yaml for: {', '.join(applied)}. An editor should review each "
+            "entry, then rewrite or remove its notice and update last_reviewed."]
+
+
+def to_text(result: Review, applied: list[str]) -> str:
+    lines = ["Editorial review", *_intro(result), *_applied(applied)]
+    for problem in result.setup_problems:
+        lines += ["", problem.render(show_source=False)]
+    for check, title in CHECKS.items():
+        found = result.of(check)
+        if check == "crossref" and not result.online:
+            continue
+        if check == "crossref" and result.crossref_unreachable:
+            lines += ["", f"== {title}: NOT CHECKED (Crossref could not be reached)"]
+            continue
+        lines += ["", f"== {title} ({len(found)})"]
+        if not found:
+            lines.append("nothing found")
+        for finding in found:  # notices on one line each, as `hub validate` prints them
+            problem = finding.problem
+            lines.append(problem.headline() if problem.severity is Severity.NOTICE else
+                         problem.render(show_source=False))
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Keep editors' text from turning into Markdown or mentions in the issue."""
+    for ch in "\\`*_[]<>|":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("@", "@\u200b")
+
+
+def _md_item(finding: Finding) -> str:
+    p = finding.problem
+    where = p.location()
+    icon = {"error": "🔴", "warning": "🟠", "notice": "⚪"}[p.severity.value]
+    text = f"- [ ] {icon} `{where}` {_md(p.message)}"
+    if p.hint:
+        text += f"  \n  _{_md(p.hint)}_"
+    return text
+
+
+def to_markdown(result: Review, applied: list[str]) -> str:
+    lines = [f"## Editorial review, {result.today:%B %Y}", "", *[_md(x) for x in _intro(result)], ""]
+    lines += [_md(x) for x in _applied(applied)]
+    lines += ["| Check | 🔴 errors | 🟠 warnings | ⚪ notices |", "| --- | --- | --- | --- |"]
+    counts = _counts(result)
+    for check, title in CHECKS.items():
+        if check == "crossref" and not result.online:
+            continue
+        c = counts[check]
+        if check == "crossref" and result.crossref_unreachable:
+            lines.append(f"| {title} | not checked | not checked | not checked |")
+            continue
+        lines.append(f"| {title} | {c['error']} | {c['warning']} | {c['notice']} |")
+    if result.setup_problems:
+        lines += ["", "### Problems with the editorial files", ""]
+        lines += [f"- `{p.location()}` {_md(p.message)}" for p in result.setup_problems]
+    for check, title in CHECKS.items():
+        found = result.of(check)
+        if not found or (check == "crossref" and not result.online):
+            continue
+        lines += ["", f"### {title} ({len(found)})", ""]
+        shown = found[:MAX_PER_CHECK]
+        body = [_md_item(f) for f in shown]
+        if len(found) > MAX_PER_CHECK:
+            body.append(f"- … and {len(found) - MAX_PER_CHECK} more: run `python -m hub review` for all of them")
+        if all(f.problem.severity is Severity.NOTICE for f in found) and len(found) > 10:
+            lines += ["<details><summary>Show them</summary>", "", *body, "", "</details>"]
+        else:
+            lines += body
+    lines += ["", "---", "Generated by `python -m hub review --online --format markdown` "
+              "(see CONTRIBUTING.md, “The monthly editorial review”). Tick items as you deal with them; "
+              "next month's report starts afresh."]
+    return "\n".join(lines)
+
+
+def to_json(result: Review, applied: list[str]) -> str:
+    def item(f: Finding) -> dict:
+        return {"check": f.check, "record": f.record, **f.problem.to_dict()}
+
+    return json.dumps({
+        "today": result.today.isoformat(),
+        "review_period_months": result.settings.review_period_months,
+        "online": result.online,
+        "crossref_unreachable": result.crossref_unreachable,
+        "dois_checked": result.dois_checked,
+        "data_errors": result.data_errors,
+        "counts": _counts(result),
+        "applied": applied,
+        "setup_problems": [p.to_dict() for p in result.setup_problems],
+        "findings": [item(f) for f in result.findings],
+    }, indent=2, ensure_ascii=False)
+

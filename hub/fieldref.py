@@ -1,0 +1,176 @@
+"""The field reference in CONTRIBUTING.md, generated from `hub.model` (`python -m hub docs`).
+
+One source of truth: the same models (and their field docstrings) drive the
+validator, the JSON Schemas and this reference, and a test fails when the
+committed CONTRIBUTING.md is out of date. Types are described from the JSON
+Schema of each field, in words an editor uses.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from hub.model import DATA_FILES, DOI_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, SLUG_PATTERN
+
+BLOCKS = ("fields", "language")
+"""Generated blocks: each lives between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``."""
+
+_REF_WORDS = {"resource": "a resource (in `resources:`)", "topic": "a topic (in `topics:`)",
+              "organisation": "an organisation (in organisations.yaml)", "person": "a person (in people.yaml)"}
+
+
+def _inner_models(model: type[BaseModel]) -> list[tuple[str, type[BaseModel], bool]]:
+    """(key, record model, whether the field is a list of them) for each nested record field."""
+    from hub.fmt import _field_models
+    from hub.scaffold import field_spec
+
+    return [(key, inner, field_spec(model, key).is_list) for key, inner in _field_models(model).items()
+            if inner is not None]
+
+
+def _describe(schema: dict, defs: dict, ref: str | None) -> str:
+    """A field's type in words, from its JSON Schema."""
+    if "anyOf" in schema:
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        return _describe(options[0], defs, ref) if len(options) == 1 else "text or a number"
+    if "$ref" in schema:
+        target = defs[schema["$ref"].split("/")[-1]]
+        if "enum" in target:
+            return "one of: " + ", ".join(f"`{v}`" for v in target["enum"])
+        return "a group of fields (see its table below)"
+    if "enum" in schema:
+        return "one of: " + ", ".join(f"`{v}`" for v in schema["enum"])
+    kind = schema.get("type")
+    if kind == "array":
+        item = _describe(schema.get("items", {}), defs, ref)
+        return f"a list; each item is {item}"
+    if kind == ["string", "integer"]:
+        return "text (a number may be written without quotes)"
+    if kind == "integer":
+        low, high = schema.get("minimum"), schema.get("maximum")
+        return f"a whole number from {low} to {high}" if low is not None and high is not None else "a whole number"
+    if kind == "number":
+        low, high = schema.get("minimum"), schema.get("maximum")
+        return f"a number from {low} to {high}" if low is not None and high is not None else "a number"
+    if kind == "boolean":
+        return "`true` or `false`"
+    pattern, fmt = schema.get("pattern"), schema.get("format")
+    if pattern == SLUG_PATTERN:
+        return f"the id of {_REF_WORDS.get(ref, 'a ' + ref)}" if ref else \
+            "an id: lower-case letters, digits and single hyphens"
+    if fmt == "date":
+        return "a date, YYYY-MM-DD"
+    if fmt == "uri":
+        return "a web address starting with https:// (or mailto:, tel:)"
+    if pattern == EMAIL_PATTERN:
+        return "an email address"
+    if pattern == PHONE_PATTERN:
+        return "a phone number: digits and spaces"
+    if pattern == DOI_PATTERN:
+        return "a DOI, e.g. `10.1192/bjp.2021.50`"
+    if fmt == "markdown":
+        return "text; inline Markdown allowed (`*italic*`, `**bold**`, `[link](https://…)`)"
+    return "text"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _table(model: type[BaseModel]) -> list[str]:
+    from hub.scaffold import field_spec
+
+    schema = model.model_json_schema(by_alias=True)
+    defs = schema.get("$defs", {})
+    lines = ["| Field | | What to write |", "| --- | --- | --- |"]
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        prop = schema["properties"][key]
+        what = _describe(prop, defs, field_spec(model, key).ref)
+        doc = (info.description or "").strip()
+        need = "required" if info.is_required() else "optional"
+        default = info.default
+        if not info.is_required() and default not in (None, [], "") and not isinstance(default, BaseModel):
+            need += f", default `{getattr(default, 'value', default)}`"
+        text = f"{doc} *({what[0].upper() + what[1:]}.)*" if doc else f"{what[0].upper() + what[1:]}."
+        lines.append(f"| `{key}` | {need} | {_cell(text)} |")
+    return lines
+
+
+def _first_sentence(model: type[BaseModel]) -> str:
+    doc = " ".join((model.__doc__ or "").strip().split("\n\n")[0].split())
+    doc = re.sub(r"^`[\w/.]+\.yaml`: ", "", doc)  # the heading already names the file
+    return doc[:1].upper() + doc[1:]
+
+
+def _file_section(name: str, model: type[BaseModel], heading: str) -> list[str]:
+    lines = [f"### `{heading}`", "", _first_sentence(model), "", *_table(model)]
+    seen: set[type[BaseModel]] = set()
+
+    def walk(parent: type[BaseModel], where: str) -> None:
+        for key, inner, is_list in _inner_models(parent):
+            if inner in seen:
+                continue
+            seen.add(inner)
+            place = f"`{key}:`" + (f" (inside {where})" if where else "")
+            title = f"Each item of {place}" if is_list else f"The fields of {place}"
+            lines.extend(["", f"#### {title}", "", _first_sentence(inner), "", *_table(inner)])
+            walk(inner, f"{where + ' › ' if where else ''}`{key}:`")
+
+    walk(model, "")
+    return lines + [""]
+
+
+def render_fields() -> str:
+    """The whole field reference (Markdown)."""
+    from hub.review import EDITORIAL_FILES
+
+    lines = ["*Generated from the model by `python -m hub docs`: do not edit by hand.*", ""]
+    for name, model in DATA_FILES.items():
+        lines += _file_section(name, model, f"data/{name}")
+    for name, model in EDITORIAL_FILES.items():
+        lines += _file_section(name, model, f"editorial/{name}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_language(editorial: Path) -> str:
+    """The word list as a table: an example of the wording, what to write instead, why."""
+    from hub.review import load_language
+
+    terms, problems = load_language(editorial)
+    lines = ["*Generated from `editorial/language.yaml` by `python -m hub docs`: do not edit by hand.*", "",
+             "| Instead of (example) | Write | Why |", "| --- | --- | --- |"]
+    for term in terms:
+        example = term.entry.examples[0]
+        match = term.regex.search(example)
+        shown = (example[:match.start()] + "**" + match.group() + "**" + example[match.end():]) if match else example
+        why = term.entry.reason + (
+            (f" ([{term.source.title}]({term.source.url}))" if term.source.url else f" ({term.source.title})")
+            if term.source else "")
+        if term.entry.severity == "notice":
+            why += " *Check the context.*"
+        lines.append(f"| {_cell(shown)} | {_cell(term.entry.suggestion)} | {_cell(why)} |")
+    return "\n".join(lines) + "\n"
+
+
+def replace_block(text: str, name: str, content: str) -> str | None:
+    """``text`` with the block ``name`` replaced, or None when its markers are missing."""
+    pattern = re.compile(rf"(<!-- {name}:start -->\n)(.*?)(<!-- {name}:end -->)", re.DOTALL)
+    if not pattern.search(text):
+        return None
+    return pattern.sub(lambda m: m.group(1) + "\n" + content + "\n" + m.group(3), text, count=1)
+
+
+def update(text: str, editorial: Path) -> tuple[str, list[str]]:
+    """Every generated block refreshed; also the names of blocks whose markers are missing."""
+    missing = []
+    for name, content in (("fields", render_fields()), ("language", render_language(editorial))):
+        new = replace_block(text, name, content)
+        if new is None:
+            missing.append(name)
+        else:
+            text = new
+    return text, missing

@@ -1,0 +1,198 @@
+"""CONTRIBUTING.md stays true: the generated field reference is current, every problem code the hub
+can emit is explained, every worked example validates against the real data, and links inside the
+guide lead somewhere."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hub.cli import COMMANDS, cli
+from hub.fmt import render_item
+from hub.loader import load_yaml_text
+from hub.model import DATA_FILES
+from hub.scaffold import TextFile, item_edit
+from hub.validate import validate
+
+from .conftest import ROOT, hub
+
+GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+EXAMPLE = re.compile(r"```yaml\n# In data/(\w+)\.yaml, under (\w+):\n(.*?)```", re.DOTALL)
+
+
+def test_the_generated_parts_are_up_to_date(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    run = hub("docs", "--check")
+    assert run.code == 0, run.output + "\nrun: python -m hub docs"
+
+
+def test_docs_rewrites_only_between_the_markers(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    path = tmp_path / "GUIDE.md"
+    path.write_text("Intro\n<!-- fields:start -->\nOLD-TEXT\n<!-- fields:end -->\n<!-- language:start -->\n"
+                    "<!-- language:end -->\nOutro\n")
+    assert hub("docs", "--file", str(path)).code == 0
+    text = path.read_text()
+    assert text.startswith("Intro\n<!-- fields:start -->\n\n*Generated from the model")
+    assert text.endswith("<!-- language:end -->\nOutro\n") and "OLD-TEXT" not in text
+    assert "| `last_reviewed` | required |" in text
+    path.write_text("no markers\n")
+    run = hub("docs", "--file", str(path), "--check")
+    assert run.code == 1 and "the markers <!-- fields:start --> and <!-- fields:end --> are missing" in run.stderr
+
+
+# --- every problem code is explained ------------------------------------------------------
+
+
+def emitted_codes() -> dict[str, str]:
+    """Problem codes written literally in hub/: in `Problem(...)`, in helpers that pass a parameter on as
+    the code (found to a fixed point), in `PydanticCustomError("code", ...)`, in module-level dicts whose
+    name ends in `_CODES`, and the pydantic error types hub/messages.py words for editors."""
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "hub").rglob("*.py"))}
+    factories: dict[str, int] = {"Problem": 3}
+    changed = True
+    while changed:
+        changed = False
+        for tree in trees.values():
+            for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name not in factories):
+                params = [a.arg for a in fn.args.args]
+                for call in (n for n in ast.walk(fn) if isinstance(n, ast.Call)):
+                    arg = _code_arg(call, factories)
+                    if isinstance(arg, ast.Name) and arg.id in params:
+                        factories[fn.name] = params.index(arg.id)
+                        changed = True
+                        break
+    codes: dict[str, str] = {}
+    for path, tree in trees.items():
+        where = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                arg = _code_arg(node, factories)
+                if _name(node.func) == "PydanticCustomError" and node.args:
+                    arg = node.args[0]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    codes.setdefault(arg.value, where)
+            elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.endswith("_CODES")
+                                                      for t in node.targets):
+                for value in getattr(node.value, "values", []):
+                    if isinstance(value, ast.Constant):
+                        codes.setdefault(value.value, where)
+    messages = (ROOT / "hub" / "messages.py").read_text(encoding="utf-8")
+    for group in re.findall(r'kind (?:==|in) (\([^)]*\)|"[^"]+")', messages):
+        for kind in re.findall(r'"([a-z_]+)"', group):
+            codes.setdefault(kind.replace("_", "-"), "hub/messages.py")
+    return codes
+
+
+def _name(func: ast.expr) -> str:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _code_arg(call: ast.Call, factories: dict[str, int]):
+    index = factories.get(_name(call.func))
+    if index is None:
+        return None
+    if len(call.args) > index:
+        return call.args[index]
+    return next((k.value for k in call.keywords if k.arg == "code"), None)
+
+
+def test_the_code_scan_finds_codes_of_every_kind():
+    codes = emitted_codes()
+    for code in ("duplicate-key", "yaml-syntax", "not-slug", "unknown-reference", "missing", "extra-forbidden",
+                 "review-retraction", "review-duplicate-doi", "fmt-unsafe", "cannot-edit"):
+        assert code in codes, code
+
+
+def test_every_problem_code_is_explained_in_contributing():
+    documented = set(re.findall(r"`([a-z][a-z0-9-]*)`", GUIDE))
+    missing = {code: where for code, where in emitted_codes().items() if code not in documented}
+    assert not missing, ("add these codes to 'Error messages and how to fix them' in CONTRIBUTING.md: "
+                         + ", ".join(f"{c} ({w})" for c, w in sorted(missing.items())))
+
+
+# --- the worked examples --------------------------------------------------------------------
+
+EXAMPLES = EXAMPLE.findall(GUIDE)
+
+
+def test_there_is_an_example_for_each_kind_the_issue_names():
+    kinds = [(f, k) for f, k, _ in EXAMPLES]
+    assert kinds.count(("resources", "resources")) >= 2  # a paper and a guideline
+    assert {("events", "events"), ("organisations", "organisations"), ("measures", "measures")} <= set(kinds)
+    assert any("talks:" in body for _, _, body in EXAMPLES)
+
+
+def _item_model(file: str, key: str):
+    return DATA_FILES[f"{file}.yaml"].model_fields[key].annotation.__args__[0]
+
+
+@pytest.mark.parametrize("file, key, body", EXAMPLES, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(EXAMPLES)])
+def test_each_example_is_one_record_in_canonical_layout(file, key, body):
+    loaded = load_yaml_text(body, "example")
+    assert not loaded.problems and isinstance(loaded.data, list) and len(loaded.data) == 1
+    assert render_item(loaded.data[0], 2, _item_model(file, key)) == body.rstrip("\n").split("\n"), \
+        "not in canonical layout"
+
+
+def test_the_examples_all_validate_in_the_real_data(tmp_path):
+    """Added together to a copy of the real catalogue, every example validates (ids, topics, people…)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in (ROOT / "data").glob("*.yaml"):
+        (data / path.name).write_bytes(path.read_bytes())
+    for name in sorted({file for file, _, _ in EXAMPLES}):
+        target = TextFile.read(data / f"{name}.yaml", f"data/{name}.yaml")
+        doc = target.document()
+        target.apply([item_edit(doc, (key,), load_yaml_text(body, "example").data[0], _item_model(file, key))
+                      for file, key, body in EXAMPLES if file == name])
+        (data / f"{name}.yaml").write_bytes(target.text.encode("utf-8"))
+    result = validate(data, tmp_path)
+    assert not result.errors, [p.render() for p in result.errors]
+    ids = [load_yaml_text(body, "example").data[0]["id"] for _, _, body in EXAMPLES]
+    assert all(record_id in result.load.catalogue.sources for record_id in ids)
+
+
+# --- the rest of the guide ------------------------------------------------------------------
+
+
+def _anchor(heading: str) -> str:
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower().replace("`", ""))
+    return text.replace(" ", "-")
+
+
+def test_links_inside_the_guide_lead_to_headings():
+    anchors = {_anchor(h) for h in re.findall(r"^#{2,4} (.+)$", GUIDE, re.MULTILINE)}
+    targets = set(re.findall(r"\]\(#([^)]+)\)", GUIDE))
+    assert targets and targets <= anchors, targets - anchors
+
+
+def test_the_guide_covers_the_web_editor_checks_and_commands():
+    for words in ("pencil icon", "Propose changes", "Create pull request", "make serve", "hub new", "hub fmt",
+                  "hub review", "hub validate", "--doi", "--apply", "Retraction Watch", "last_reviewed"):
+        assert words in GUIDE, words
+
+
+def test_every_editor_command_has_help():
+    for name in ("new", "fmt", "review", "docs"):
+        assert name in COMMANDS
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and ("exit status" in result.output.lower() or name == "docs"), name
+        assert len(result.output.split("\n")) > 8
+
+
+def test_the_pull_request_template_has_a_short_checklist():
+    template = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    items = re.findall(r"^- \[ \] ", template, re.MULTILINE)
+    assert 4 <= len(items) <= 10
+    assert "CONTRIBUTING.md" in template and "people who self-harm" in template
+
+
+def test_contributing_names_every_data_file():
+    for name in DATA_FILES:
+        assert f"`data/{name}`" in GUIDE, name
+    assert Path(ROOT / "editorial" / "language.yaml").exists()

@@ -1,0 +1,184 @@
+"""`hub review`: each check on the review fixture (fixtures/review/resources.yaml), the three output
+formats, exit codes, and Crossref's retractions, corrections and expressions of concern."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from hub.crossref import Crossref
+from hub.review import Review, review
+
+from .conftest import TODAY, added_lines_only, hub
+
+DAY = dt.date(2026, 11, 23)
+
+
+def findings(project: Path, online=None) -> Review:
+    return review(project / "data", project, project / "editorial", DAY, online)
+
+
+def codes(result: Review, check: str) -> list[tuple[str, str, str]]:
+    return [(f.record, f.problem.code, f.problem.severity.value) for f in result.of(check)]
+
+
+def test_stale_superseded_duplicates_and_links(review_project):
+    result = findings(review_project)
+    assert codes(result, "stale") == [("nice-cg16", "review-stale", "warning")]
+    stale = result.of("stale")[0].problem
+    assert (stale.line, stale.field) == (52, "resources[1].last_reviewed")
+    assert "last reviewed on 2024-01-15, 34 months ago (the review period is 12 months)" in stale.message
+    assert codes(result, "superseded") == [("nice-cg16", "review-superseded-cited", "warning")]
+    assert "the subsection 'clinical-guidelines' still lists 'nice-cg16'" in result.of("superseded")[0].problem.message
+    assert codes(result, "duplicates") == [("stanley-2012-copy", "review-duplicate-doi", "warning"),
+                                           ("ncish-toolkit-2", "review-duplicate-url", "warning")]
+    assert [f.record for f in result.of("no-link")] == [
+        "clinic-2022-03-31", "clinic-2022-06-23", "clinic-2022-09-29", "local-leaflet"]
+    assert result.crossref_unreachable is None and not result.online
+
+
+def test_review_period_and_known_differences_come_from_the_settings(review_project):
+    (review_project / "editorial" / "review.yaml").write_text(
+        "review_period_months: 3\nsimilar_titles: 0.5\nnot_duplicates:\n"
+        "  - ids:\n      - ncish-toolkit\n      - ncish-toolkit-2\n    reason: checked\n")
+    result = findings(review_project)
+    assert {f.record for f in result.of("stale")} >= {"nice-cg16", "nice-ng225", "brief-contact-2023"}
+    assert "review-duplicate-url" not in {f.problem.code for f in result.of("duplicates")}
+    assert "review-similar-title" in {f.problem.code for f in result.of("duplicates")}
+
+
+def test_a_citation_kept_on_purpose_is_not_reported(review_project):
+    (review_project / "editorial" / "review.yaml").write_text(
+        "cited_on_purpose:\n  - record: clinical-guidelines\n    cites: nice-cg16\n"
+        "    reason: kept with the superseded notice\n")
+    assert codes(findings(review_project), "superseded") == []
+
+
+def test_bad_settings_are_reported_with_their_location(review_project):
+    (review_project / "editorial" / "review.yaml").write_text("review_period_months: twelve\n")
+    result = findings(review_project)
+    problem = result.setup_problems[0]
+    assert (problem.file, problem.line, problem.field) == ("editorial/review.yaml", 1, "review_period_months")
+    assert result.settings.review_period_months == 12  # the defaults still apply
+
+
+def test_language_is_flagged_where_it_stands_but_titles_and_quotes_are_exempt(review_project):
+    result = findings(review_project)
+    found = [(f.record, f.problem.line, f.problem.column, f.problem.message.split(":")[0])
+             for f in result.of("language")]
+    assert found == [("brief-contact-2023", 63, 73, "'committed suicide'"),
+                     ("rates-2022", 76, 52, "'self-harmers'")]
+    text = (review_project / "data" / "resources.yaml").read_text().split("\n")
+    assert text[62][72:].startswith("committed suicide")  # the column points at the words
+    message = result.of("language")[0].problem.message
+    assert "consider 'died by suicide; took their own life'" in message and "Samaritans" in message
+    # exempt: 'completed suicide' in a title, “…attention-seeking…” in quotes, *A failed attempt* in italics
+
+
+def test_text_report(review_project):
+    run = hub("review", "--today", TODAY)
+    assert run.code == 0, run.output
+    out = run.stdout
+    assert out.startswith("Editorial review\n11 resources; review period 12 months; today 2026-11-23.")
+    assert "Crossref was not asked (add --online" in out
+    assert "== Due for review (1)\ndata/resources.yaml:52:20: warning: resources[1].last_reviewed:" in out
+    assert "== Wording to reconsider (safe-messaging guidance) (2)" in out
+
+
+def test_strict_fails_on_warnings(review_project):
+    assert hub("review", "--strict", "--today", TODAY).code == 1
+
+
+def test_markdown_report_for_the_monthly_issue(review_project):
+    run = hub("review", "--format", "markdown", "--today", TODAY)
+    out = run.stdout
+    assert out.startswith("## Editorial review, November 2026\n")
+    assert "| Due for review | 0 | 1 | 0 |" in out
+    assert "### Wording to reconsider (safe-messaging guidance) (2)" in out
+    assert "- [ ] 🟠 `data/resources.yaml:52:20` 'nice-cg16' was last reviewed" in out
+    assert "<details><summary>" not in out  # only long lists of notices are folded away
+
+
+def test_json_report(review_project):
+    data = json.loads(hub("review", "--format", "json", "--today", TODAY).stdout)
+    assert data["today"] == TODAY and data["online"] is False
+    assert data["counts"]["stale"] == {"error": 0, "warning": 1, "notice": 0}
+    first = data["findings"][0]
+    assert set(first) >= {"check", "record", "file", "line", "column", "code", "message", "severity", "hint"}
+
+
+def test_online_flags_retractions_concerns_and_corrections_by_date(review_project, crossref):
+    run = hub("review", "--online", "--today", TODAY)
+    assert run.code == 0, run.output
+    result = findings(review_project, online=Crossref(crossref.url))
+    assert codes(result, "crossref") == [
+        ("brief-contact-2023", "review-retraction", "error"),
+        ("ed-safety-planning-2021", "review-expression-of-concern", "warning"),
+        ("no-crossref-record", "review-doi-not-found", "warning"),
+        ("rates-2022", "review-correction", "notice"),
+    ]
+    retraction = result.of("crossref")[0].problem.message
+    assert retraction == (
+        "Crossref records a retraction of 'brief-contact-2023' (retraction, dated 2025-03-10, from Retraction "
+        "Watch); notice: https://doi.org/10.5555/hub.retraction-notice.2025. It came after the record was added "
+        "on 2024-06-01; the entry shows no notice yet")
+    correction = result.of("crossref")[3].problem.message
+    assert "It was already public when the record was added on 2024-06-01" in correction
+    assert result.dois_checked == 6
+    assert "Crossref: 6 of 6 DOIs checked" in run.stdout
+
+
+def test_apply_adds_a_notice_to_flagged_papers_only_and_is_idempotent(review_project, crossref):
+    path = review_project / "data" / "resources.yaml"
+    before = path.read_text()
+    run = hub("review", "--online", "--apply", "--today", TODAY)
+    assert run.code == 0, run.output
+    assert "Notices added to data/resources.yaml for: brief-contact-2023, ed-safety-planning-2021." in run.stdout
+    after = path.read_text()
+    assert added_lines_only(before, after) == [
+        "    notice: >-",
+        "      Crossref records a retraction of this paper (2025-03-10): [retraction",
+        "      notice](https://doi.org/10.5555/hub.retraction-notice.2025). An editor is reviewing this",
+        "      entry.",
+        "    notice: >-",
+        "      Crossref records an expression of concern about this paper (2025-08-04): [expression of",
+        "      concern notice](https://doi.org/10.5555/hub.concern.2021.eoc). An editor is reviewing this",
+        "      entry.",
+    ]
+    assert after.index("notice: >-") < after.index("added: 2024-06-01", after.index("brief-contact-2023"))
+    again = hub("review", "--online", "--apply", "--today", TODAY)
+    assert "Notices added" not in again.stdout and path.read_text() == after
+    result = findings(review_project, online=Crossref(crossref.url))
+    assert ("brief-contact-2023", "review-retraction", "notice") in codes(result, "crossref")
+    assert hub("fmt", "--check").code == 0
+    assert hub("validate").code == 0
+
+
+def test_a_retraction_known_when_added_still_needs_a_notice(review_project, crossref):
+    path = review_project / "data" / "resources.yaml"
+    path.write_text(path.read_text().replace("    added: 2024-06-01\n    last_reviewed: 2026-06-01\n  # Corrected",
+                                             "    added: 2025-06-01\n    last_reviewed: 2026-06-01\n  # Corrected"))
+    result = findings(review_project, online=Crossref(crossref.url))
+    retraction = result.of("crossref")[0]
+    assert (retraction.record, retraction.problem.severity.value) == ("brief-contact-2023", "error")
+    assert "It was already public when the record was added on 2025-06-01" in retraction.problem.message
+
+
+def test_apply_needs_online(review_project):
+    assert hub("review", "--apply").code == 2
+
+
+def test_offline_still_reports_and_exits_2(review_project, offline):
+    run = hub("review", "--online", "--format", "markdown", "--today", TODAY)
+    assert run.code == 2
+    assert "Crossref could not be reached (the connection failed: no internet connection?): retractions, " \
+           "corrections and expressions of concern were NOT checked this time." in run.stdout
+    assert "### Due for review (1)" in run.stdout
+    assert "| Retractions, corrections and expressions of concern (Crossref) | not checked |" in run.stdout
+
+
+def test_the_real_data_review_runs_clean_of_setup_problems(real_project):
+    result = review(real_project / "data", real_project, real_project / "editorial", DAY)
+    assert result.setup_problems == [] and result.data_errors == 0
+    assert result.counts["resources"] > 50
