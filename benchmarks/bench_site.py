@@ -1,0 +1,214 @@
+"""Site build at scale: the hub's full build against a plain `mkdocs build` of the same pages.
+
+For synthetic catalogues of 100, 1,000 and 10,000 resources this script runs,
+each in a fresh process whose wall time and peak memory (max RSS) it records:
+
+* full  : `hub build` as `make site` runs it: load and validate the YAML,
+          render the pages and downloads, write them, MkDocs in strict mode,
+          swap into place;
+* plain : `mkdocs build --strict` of the very same generated Markdown and
+          config, already written to disk as static files.
+
+The difference is what the catalogue layer costs. Target: at most 10% of the
+build at 10,000 resources, and growth no worse than linear. The full build
+also reports its stages (validate, render, generator) from inside.
+
+    .venv/bin/python benchmarks/bench_site.py              # 100, 1000, 10000
+    .venv/bin/python benchmarks/bench_site.py --sizes 100 1000
+
+Figures and how to read them: benchmarks/README.md, "Site build".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TOPICS = ["assessment", "safety-planning", "risk-scales", "aftercare", "older-adults", "young-people",
+          "primary-care-topic", "involvement", "training-topic", "covid-19"]
+TYPES = ["paper"] * 6 + ["guideline", "report", "guidance", "toolkit", "infographic", "website", "training"]
+JOURNALS = ["British Journal of Psychiatry", "BMJ Open", "PLoS ONE", "Journal of Affective Disorders",
+            "Lancet Psychiatry", "Psychological Medicine"]
+SURNAMES = ["Kapur", "Cooper", "Steeg", "Quinlivan", "Hawton", "Gunnell", "Webb", "Clements", "Turnbull",
+            "Mughal", "Bickley", "Ness", "Waters", "Carr", "Emsley"]
+WORDS = ("self-harm psychosocial assessment repetition hospital presentation cohort study community "
+         "services aftercare safety planning risk scales prediction older adults young people primary "
+         "care emergency department liaison psychiatry qualitative survey outcomes").split()
+
+
+def q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def synthetic_catalogue(n: int, out: Path, seed: int = 1) -> None:
+    """A valid catalogue of `n` resources in six sections of four subsections, like the real one."""
+    rnd = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    ids = [f"resource-{i:05d}" for i in range(n)]
+    subsections = [[] for _ in range(24)]
+    for i, rid in enumerate(ids):
+        subsections[i % 24].append(rid)
+        if i % 20 == 0:  # 5% listed in a second subsection, as the real data does
+            subsections[(i + 7) % 24].append(rid)
+    lines = ["topics:"]
+    lines += [f"  - id: {t}\n    title: {q(t.replace('-', ' ').capitalize())}" for t in TOPICS]
+    lines.append("sections:")
+    for s in range(6):
+        lines += [f"  - id: section-{s + 1}", f"    title: {q(f'Section {s + 1} of the hub')}",
+                  f"    number: {s + 1}", f"    intro: {q('Guidance and research for people who self-harm.')}",
+                  "    subsections:"]
+        for k in range(4):
+            sub = subsections[s * 4 + k]
+            lines += [f"      - id: sub-{s + 1}-{k + 1}", f"        title: {q(f'Subsection {k + 1}')}",
+                      "        resources:"]
+            lines += [f"          - {rid}" for rid in sub]
+    lines.append("resources:")
+    for i, rid in enumerate(ids):
+        kind = TYPES[i % len(TYPES)]
+        title = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(6, 14))).capitalize()
+        year = 2000 + i % 24
+        lines += [f"  - id: {rid}", f"    type: {kind}", f"    title: {q(title + f' ({i})')}"]
+        if kind == "paper":
+            authors = [f"{rnd.choice(SURNAMES)} {chr(65 + rnd.randint(0, 25))}" for _ in range(rnd.randint(2, 8))]
+            lines += ["    authors:"] + [f"      - {q(a)}" for a in authors]
+            lines += [f"    journal: {q(rnd.choice(JOURNALS))}", f"    volume: {i % 300}", f"    issue: {i % 12 + 1}",
+                      f"    pages: {q(f'{i % 900 + 1}-{i % 900 + 9}')}", f"    doi: {q(f'10.1000/bench.{i}')}"]
+        else:
+            lines.append("    organisation: NICE")
+        lines += [f"    year: {year}", f"    url: https://example.org/resources/{rid}",
+                  f"    summary: {q(' '.join(rnd.choice(WORDS) for _ in range(30)).capitalize() + '.')}",
+                  "    audience: [adults]", "    setting: [hospital, community]",
+                  f"    topics: [{TOPICS[i % 10]}, {TOPICS[(i + 3) % 10]}]",
+                  f"    added: {dt.date(2024, 1, 1) + dt.timedelta(days=i % 600)}", "    last_reviewed: 2025-06-01"]
+        if i % 50 == 1 and i > 1:
+            lines += ["    status: superseded", f"    superseded_by: {ids[i - 1]}"]
+    (out / "resources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fixture = ROOT / "tests" / "site" / "fixtures" / "data"
+    for name in ("events.yaml", "measures.yaml", "organisations.yaml", "people.yaml", "programme.yaml",
+                 "helplines.yaml"):
+        shutil.copy(fixture / name, out / name)
+    measures = (out / "measures.yaml").read_text(encoding="utf-8")
+    (out / "measures.yaml").write_text(measures.replace("[nice-qs34]", f"[{ids[0]}]")
+                                       .replace("[nice-ng225]", f"[{ids[0]}]"), encoding="utf-8")
+
+
+# --- the two builds, each in a child process --------------------------------------------
+
+
+def child_full(data: Path, site_dir: Path) -> None:
+    """`hub build`, with each stage timed (printed as JSON on the last line)."""
+    import hub.loader
+    from hub import site
+    from hub.render import banner_lines, navigation, render
+    from hub.validate import validate
+
+    # The loader refuses files of more than 200,000 YAML values; 10,000 resources
+    # as generated here hold about 237,000 (see benchmarks/README.md).
+    hub.loader.MAX_NODES = 2_000_000
+    stages = {}
+    t = time.perf_counter()
+    result = validate(data, root=ROOT)
+    assert not result.failed(), [p.headline() for p in result.errors][:5]
+    stages["validate"] = time.perf_counter() - t
+    gc.freeze()  # as hub build does
+    t = time.perf_counter()
+    catalogue = result.load.catalogue
+    files = render(catalogue, dt.date(2026, 1, 1))
+    stages["render"] = time.perf_counter() - t
+    t = time.perf_counter()
+    before = set(ROOT.glob(site.WORK_PREFIX + "*"))
+    site.build_site(files, project=site.Project.at(ROOT / "mkdocs.yml"), site_dir=site_dir,
+                    nav=navigation(catalogue), extra={"urgent_help": banner_lines(catalogue)}, keep_work=True)
+    stages["write+generator+swap"] = time.perf_counter() - t
+    # The work folder keeps the generated docs and config: the plain build reuses them as static files.
+    (work,) = set(ROOT.glob(site.WORK_PREFIX + "*")) - before
+    print(json.dumps({"stages": stages, "work": str(work)}))
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, str]:
+    """Run `cmd` in a child and return (wall seconds, peak RSS MiB, stdout) using os.wait4."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    # Read both pipes fully before waiting, so a chatty child never blocks.
+    out = proc.stdout.read().decode()
+    err = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+def bench(n: int, tmp: Path) -> dict:
+    data = tmp / f"data-{n}"
+    synthetic_catalogue(n, data)
+    yaml_mb = (data / "resources.yaml").stat().st_size / 1e6
+    full_s, full_mb, out = run_measured([sys.executable, __file__, "--child", "full", str(data),
+                                         str(tmp / f"site-full-{n}")])
+    child = json.loads(out.strip().splitlines()[-1])
+    stages, work = child["stages"], Path(child["work"])
+    try:
+        pages_mb = sum(p.stat().st_size for p in (work / "docs").rglob("*.md")) / 1e6
+        plain_s, plain_mb, _ = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                                             "-f", str(work / "mkdocs.yml")])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"n": n, "yaml_mb": yaml_mb, "pages_mb": pages_mb, "full_s": full_s, "full_mb": full_mb,
+            "plain_s": plain_s, "plain_mb": plain_mb, "stages": stages}
+
+
+def report(rows: list[dict]) -> str:
+    """A Markdown table: the two builds side by side, then where the difference goes."""
+    lines = [
+        "| resources | YAML | pages | full build | plain mkdocs | added | of which validate | of which render "
+        "| render / plain | peak memory full | peak memory plain | full s per 1,000 | plain s per 1,000 |",
+        "|" + "---:|" * 13,
+    ]
+    for r in rows:
+        added = r["full_s"] - r["plain_s"]
+        st = r["stages"]
+        lines.append(
+            f"| {r['n']:,} | {r['yaml_mb']:.1f} MB | {r['pages_mb']:.1f} MB | {r['full_s']:.1f} s | "
+            f"{r['plain_s']:.1f} s | +{added:.1f} s (+{added / r['plain_s'] * 100:.0f}%) | {st['validate']:.1f} s | "
+            f"{st['render']:.1f} s | {st['render'] / r['plain_s'] * 100:.0f}% | {r['full_mb']:.0f} MB | "
+            f"{r['plain_mb']:.0f} MB | {r['full_s'] / r['n'] * 1000:.1f} | {r['plain_s'] / r['n'] * 1000:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--child", nargs=3, metavar=("ROLE", "DATA", "SITE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _, data, out = args.child
+        child_full(Path(data), Path(out))
+        return
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; each build in a fresh process.", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        for n in args.sizes:
+            rows.append(bench(n, Path(tmp)))
+            print(f"  {n:,} resources done ({rows[-1]['full_s']:.1f}s full, {rows[-1]['plain_s']:.1f}s plain)",
+                  flush=True)
+    print(report(rows))
+
+
+if __name__ == "__main__":
+    main()

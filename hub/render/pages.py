@@ -1,0 +1,414 @@
+"""Stage 2: the loaded catalogue → the site's Markdown pages, through Jinja2 templates.
+
+`render` is a pure function of the catalogue and the build date: it reads no
+data files and writes nothing, and returns every page and download as text
+keyed by its path in the docs folder. `hub.site` writes them out and runs the
+generator, which only builds. Pages are plain Markdown with attribute lists
+(`### Title {#resource-id}`), so any Python-Markdown generator can build them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from hub.catalogue import Catalogue
+from hub.model import AUDIENCE_LABELS, SETTING_LABELS, SLUG_PATTERN, TYPE_LABELS, Event, Resource
+from hub.render import citation
+from hub.render.escape import h, md_inline, md_text, md_url, plain_text, sms_href, tel_href
+from hub.render.paths import (
+    BROWSE,
+    CONTENT_PAGES,
+    DATA_DICTIONARY,
+    DOWNLOAD_FILES,
+    DOWNLOADS,
+    EVENTS,
+    HOME,
+    ORGANISATIONS,
+    OTHER,
+    PEOPLE,
+    PROGRAMME,
+    WHATS_NEW,
+    WHATS_NEW_COUNT,
+    entry_pages,
+    page_url,
+    section_path,
+)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+EVENT_KIND_LABELS = {"launch": "Launch events", "site-visit": "Virtual site visits",
+                     "virtual-clinic": "Virtual clinics"}
+EVENT_KIND_SINGULAR = {"launch": "Launch event", "site-visit": "Virtual site visit",
+                       "virtual-clinic": "Virtual clinic"}
+EVENT_KIND_ORDER = ["launch", "site-visit", "virtual-clinic"]
+
+
+class Linker:
+    """Links from one page: `.md` paths for Markdown (the generator checks them), URLs for raw HTML."""
+
+    def __init__(self, page: str, site: SiteView):
+        self.page = page
+        self.site = site
+        self._here = posixpath.dirname(page) or "."
+        self._base = page_url(page) or "."
+        self._rel: dict[str, str] = {}  # relpath is slow, and each entry is linked several times
+
+    def md(self, target: str, anchor: str = "", query: str = "") -> Markup:
+        rel = "" if target == self.page else self._relpath(target, self._here)
+        return md_url(rel + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else ""))
+
+    def url(self, target: str, anchor: str = "") -> str:
+        if target.endswith(".md"):
+            rel = self._relpath(page_url(target) or ".", self._base)
+            rel = "./" if rel == "." else rel + "/"
+        else:
+            rel = self._relpath(target, self._base)
+        return rel + (f"#{anchor}" if anchor else "")
+
+    def _relpath(self, target: str, start: str) -> str:
+        key = f"{start}\0{target}"
+        if key not in self._rel:
+            self._rel[key] = posixpath.relpath(target, start)
+        return self._rel[key]
+
+    def entry(self, rid: str) -> Markup:
+        """Markdown link target of a resource's full entry."""
+        return self.md(self.site.entry_page[rid], rid)
+
+    def entry_url(self, rid: str) -> str:
+        return self.url(self.site.entry_page[rid], rid)
+
+
+BROWSE_ROW = (
+    '<tr data-id="{id}" data-type="{type}" data-year="{year}" data-audience="{audience}" '
+    'data-setting="{setting}" data-topic="{topic}" data-text="{text}">'
+    '<td><a href="{href}">{title}</a>{status}<br><span class="hub-small">{byline}</span></td>'
+    "<td>{type_label}</td><td>{year}</td><td>{for_text}</td><td>{topics}</td></tr>"
+)
+"""One row of the Browse-all table; ids, types, years, audiences and settings are slugs or digits."""
+
+
+@dataclass
+class SiteView:
+    """The catalogue arranged for the templates: lookups and orderings, computed once."""
+
+    cat: Catalogue
+    build_date: dt.date
+    entry_page: dict[str, str] = field(default_factory=dict)
+    """Resource id → the page holding its full entry."""
+    full_at: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Resource id → (section id, subsection id) of its full entry."""
+
+    def __post_init__(self) -> None:
+        self.entry_page = entry_pages(self.cat)
+        for rid, places in self.cat.placements.items():
+            if places:
+                section, sub = places[0]
+                self.full_at[rid] = (section.id, sub.id)
+
+    # --- resources ---------------------------------------------------------
+
+    @property
+    def resources(self) -> list[Resource]:
+        return list(self.cat.resources.values())
+
+    @property
+    def unplaced(self) -> list[Resource]:
+        return [r for r in self.resources if self.entry_page[r.id] == OTHER]
+
+    def newest(self, count: int | None = WHATS_NEW_COUNT) -> list[Resource]:
+        ordered = sorted(self.resources, key=lambda r: (r.added, r.id), reverse=True)
+        return ordered[:count] if count else ordered
+
+    def full_title(self, rid: str) -> str:
+        """Title of the subsection holding the resource's full entry."""
+        places = self.cat.placements.get(rid)
+        return places[0][1].title if places else "Other resources"
+
+    def browse_rows(self, link: Linker) -> Markup:
+        """The Browse-all table's rows, by title (ignoring case and opening quotes), as HTML.
+
+        Built here with `BROWSE_ROW` rather than in the template: there is a row
+        per resource, and filling one format string per row keeps the table a
+        small share of the build at 10,000 resources. Every value is escaped.
+        """
+        rows = []
+        for r in sorted(self.resources, key=lambda r: (r.title.lstrip("‘'\"“ ").casefold(), r.id)):
+            year = citation.year_of(r)
+            status = r.status.value
+            rows.append(BROWSE_ROW.format(
+                id=_anchor(r.id), type=r.type.value, year=year or "",
+                audience=" ".join(a.value for a in r.audience), setting=" ".join(s.value for s in r.setting),
+                topic=h(" ".join(r.topics)), text=h(self.search_text(r)), href=h(link.entry_url(r.id)),
+                title=h(r.title), byline=h(self.byline(r)), type_label=h(TYPE_LABELS[r.type.value]),
+                for_text=h(self.for_text(r)), topics=h(", ".join(self.topics_of(r))),
+                status=f' <strong class="hub-badge">{status.capitalize()}</strong>' if status != "current" else "",
+            ))
+        return Markup("\n".join(rows))
+
+    def byline(self, r: Resource) -> str:
+        """'Kapur N, Steeg S, Webb R et al. (2013). PLoS ONE': who, when, where, in brief."""
+        who = citation.creators(r)
+        text = ", ".join(who[:3]) + (" et al." if len(who) > 3 else "")
+        year = citation.year_of(r)
+        if year:
+            text += f" ({year})" if text else str(year)
+        where = r.journal or (r.organisation if r.authors else "")
+        return f"{text}. {where}" if where and text else text or where
+
+    def labels_md(self, r: Resource) -> tuple[Markup, Markup]:
+        """The audiences and the settings of a resource, as escaped Markdown text."""
+        return (md_text(", ".join(AUDIENCE_LABELS[a.value] for a in r.audience)),
+                md_text(", ".join(SETTING_LABELS[s.value] for s in r.setting)))
+
+    def topic_links_md(self, r: Resource, link: Linker) -> Markup:
+        """Each topic of a resource as a link to Browse all, filtered by that topic."""
+        return Markup(", ".join(f"[{md_text(self.cat.topics[t].title)}]({link.md(BROWSE, query='topic=' + t)})"
+                                for t in r.topics))
+
+    def for_text(self, r: Resource) -> str:
+        """'Adults; Hospital, Community': who and where, for the Browse-all table."""
+        who = [AUDIENCE_LABELS[a.value] for a in r.audience]
+        where = [SETTING_LABELS[s.value] for s in r.setting]
+        return "; ".join(p for p in (", ".join(who), ", ".join(where)) if p)
+
+    def search_text(self, r: Resource) -> str:
+        """What the Browse-all text filter matches: titles, authors, journal, publisher (lower case)."""
+        parts = [r.title, *r.alt_titles, *r.authors, r.journal or "", r.organisation or "", r.doi or ""]
+        return " ".join(p for p in parts if p).casefold()
+
+    def topics_of(self, r: Resource) -> list[str]:
+        return [self.cat.topics[t].title for t in r.topics if t in self.cat.topics]
+
+    def resources_of_type(self, kind: str) -> list[Resource]:
+        return [r for r in self.resources if str(r.type) == kind]
+
+    @property
+    def citable(self) -> list[Resource]:
+        return [r for r in self.resources if citation.is_citable(r)]
+
+    def organisations_by_id(self, ids: list[str]) -> list:
+        return [self.cat.organisations[i] for i in ids if i in self.cat.organisations]
+
+    def people_in(self, group: str) -> list:
+        return [p for p in self.cat.people.values() if str(p.group) == group]
+
+    # --- events ------------------------------------------------------------
+
+    @property
+    def upcoming(self) -> list[Event]:
+        return sorted((e for e in self.cat.events if e.date and e.date >= self.build_date),
+                      key=lambda e: (e.date, e.id))
+
+    @property
+    def dated_events(self) -> list[Event]:
+        return [e for e in self.cat.events if e.date]
+
+    def events_in_phase(self, phase: int, kind: str) -> list[Event]:
+        events = [e for e in self.cat.events if e.phase == phase and str(e.kind_) == kind]
+        return sorted((e for e in events if e.date), key=lambda e: (e.date, e.id)) + \
+            [e for e in events if not e.date]
+
+    def past_by_phase(self) -> list[tuple[int, list[tuple[str, list[Event]]]]]:
+        """Phase → kind → events (dated first, by date; undated in file order), upcoming left out."""
+        upcoming = {e.id for e in self.upcoming}
+        grouped: dict[int, dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
+        for event in self.cat.events:
+            if event.id not in upcoming:
+                grouped[event.phase][str(event.kind_)].append(event)
+        out = []
+        for phase in sorted(grouped):
+            kinds = []
+            for kind in EVENT_KIND_ORDER:
+                events = grouped[phase].get(kind, [])
+                if events:
+                    dated = sorted((e for e in events if e.date), key=lambda e: (e.date, e.id))
+                    kinds.append((kind, dated + [e for e in events if not e.date]))
+            out.append((phase, kinds))
+        return out
+
+    def phase_summary(self, phase: int):
+        phases = self.cat.programme.phases
+        return phases[phase - 1] if 0 < phase <= len(phases) else None
+
+    # --- filters for Browse all ----------------------------------------------
+
+    def filter_options(self) -> dict[str, list[tuple[str, str]]]:
+        """Each filter's (value, label) options, only values some resource has."""
+        rs = self.resources
+        types = {str(r.type) for r in rs}
+        years = {citation.year_of(r) for r in rs} - {None}
+        audiences = {str(a) for r in rs for a in r.audience}
+        settings = {str(s) for r in rs for s in r.setting}
+        topics = {t for r in rs for t in r.topics}
+        return {
+            "type": [(t, TYPE_LABELS[t]) for t in TYPE_LABELS if t in types],
+            "year": [(str(y), str(y)) for y in sorted(years, reverse=True)],
+            "audience": [(a, AUDIENCE_LABELS[a]) for a in AUDIENCE_LABELS if a in audiences],
+            "setting": [(s, SETTING_LABELS[s]) for s in SETTING_LABELS if s in settings],
+            "topic": sorted(((t.id, t.title) for t in self.cat.topics.values() if t.id in topics),
+                            key=lambda kv: kv[1].lower()),
+        }
+
+    # --- home ----------------------------------------------------------------
+
+    def find_resource(self, url_part: str = "", title_part: str = "") -> Resource | None:
+        """A resource the home page cites, if the catalogue holds it (matched by URL or title)."""
+        for r in self.resources:
+            if url_part and r.url and url_part in r.url.lower():
+                return r
+            if title_part and title_part in r.title.lower():
+                return r
+        return None
+
+    def some_organisations(self, count: int) -> str:
+        """'A, B and C': the first few organisations, for a sentence."""
+        names = [o.name for o in self.cat.organisations.values()][:count]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+    @property
+    def urgent_lines(self):
+        return [x for x in self.cat.helplines if x.urgent] + [x for x in self.cat.helplines if not x.urgent]
+
+
+def banner_lines(cat: Catalogue) -> list[dict[str, str]]:
+    """The phone lines in the compact help banner on every page: the first three in helplines.yaml.
+
+    They are given to the theme (`extra.urgent_help` in the generated config),
+    so the banner and the home page's help box come from the same data file.
+    """
+    out = []
+    for line in cat.helplines:
+        if str(line.how) == "phone" and len(out) < 3:
+            label = f"{line.contact}, {line.then}" if line.then else line.contact
+            out.append({"service": line.service, "number": str(line.contact), "label": label,
+                        "href": tel_href(str(line.contact))})
+    return out
+
+
+def navigation(cat: Catalogue) -> list:
+    """The site navigation in `mkdocs.yml` form (both engines read it)."""
+    resources: list = [{"Browse all resources": BROWSE}]
+    for section in cat.sections:
+        resources.append({f"{section.number}. {section.title}": section_path(section)})
+    if any(not places for places in cat.placements.values()):
+        resources.append({"Other resources": OTHER})
+    resources += [{"What's new": WHATS_NEW}, {"Data dictionary": DATA_DICTIONARY}]
+    return [
+        {"Home": HOME},
+        {"Resources": resources},
+        {"Programme": [{"About the programme": PROGRAMME}, {"Events and recordings": EVENTS},
+                       {"People": PEOPLE}]},
+        {"Support organisations": ORGANISATIONS},
+        {"Downloads": DOWNLOADS},
+        {"About this site": [{title: path} for title, path in CONTENT_PAGES.items()]},
+    ]
+
+
+# --- the Jinja environment ----------------------------------------------------------
+
+
+def _anchor(value: str) -> Markup:
+    """An id as an anchor: ids are validated slugs, so they need no escaping (but check)."""
+    if not re.fullmatch(SLUG_PATTERN, str(value)):
+        raise ValueError(f"not a slug, cannot be an anchor: {value!r}")
+    return Markup(value)
+
+
+def _group_in_order(items, attribute: str) -> list[tuple[str, list]]:
+    """Like Jinja's `groupby`, but groups stay in the order they first appear (the file's order)."""
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(getattr(item, attribute), []).append(item)
+    return list(groups.items())
+
+
+def _groupby_month(resources) -> list[tuple[str, list]]:
+    """Resources (newest first) grouped by the month they were added: [('June 2025', [...]), ...]."""
+    groups: dict[str, list] = {}
+    for r in resources:
+        groups.setdefault(f"{r.added:%B %Y}", []).append(r)
+    return list(groups.items())
+
+
+def _capfirst(value: object) -> str:
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
+def _finalize(value: object) -> object:
+    """Every `{{ value }}` is Markdown-escaped unless a filter marked it safe."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return md_text(value)
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        # Autoescape only so that macro output counts as safe; the escaping itself
+        # is `_finalize`'s (Markdown, not HTML), which runs first and returns Markup.
+        autoescape=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md_text, md_inline=md_inline, h=h, md_url=md_url, tel=tel_href, sms=sms_href,
+        uk_date=functools.cache(citation.uk_date), capfirst=_capfirst, anchor=_anchor,
+        type_label=lambda t: TYPE_LABELS.get(str(t), str(t)),
+        yaml_str=lambda v: Markup(json.dumps(plain_text(v), ensure_ascii=False)),
+        heading=lambda level: Markup("#" * int(level)),
+        join_md=lambda items, sep=", ": Markup(sep.join(md_text(i) for i in items)),
+        group_in_order=_group_in_order, groupby_month=_groupby_month,
+    )
+    env.globals.update(
+        citation_md=citation.citation_md, link_text=citation.link_text, link_target=citation.link_target,
+        year_of=citation.year_of, kind_of_document=citation.kind_of_document, host_of=citation.host_of,
+        section_path=section_path, EVENT_KIND_LABELS=EVENT_KIND_LABELS,
+        EVENT_KIND_SINGULAR=EVENT_KIND_SINGULAR, DOWNLOAD_FILES=DOWNLOAD_FILES,
+        PAGES={"home": HOME, "browse": BROWSE, "whats_new": WHATS_NEW, "programme": PROGRAMME,
+               "events": EVENTS, "organisations": ORGANISATIONS, "data_dictionary": DATA_DICTIONARY,
+               "people": PEOPLE, "downloads": DOWNLOADS, "other": OTHER},
+    )
+    return env
+
+
+def _page(template: str, path: str, site: SiteView, **context) -> str:
+    return environment().get_template(template).render(
+        site=site, cat=site.cat, page=path, link=Linker(path, site), **context)
+
+
+def render_pages(cat: Catalogue, build_date: dt.date) -> dict[str, str]:
+    """Every Markdown page of the site, keyed by its path in the docs folder."""
+    site = SiteView(cat, build_date)
+    pages = {HOME: _page("home.md.j2", HOME, site)}
+    for section in cat.sections:
+        path = section_path(section)
+        pages[path] = _page("section.md.j2", path, site, section=section)
+    if site.unplaced:
+        pages[OTHER] = _page("other.md.j2", OTHER, site)
+    pages[BROWSE] = _page("browse.md.j2", BROWSE, site)
+    pages[WHATS_NEW] = _page("whats_new.md.j2", WHATS_NEW, site)
+    pages[PROGRAMME] = _page("programme.md.j2", PROGRAMME, site)
+    pages[EVENTS] = _page("events.md.j2", EVENTS, site)
+    pages[ORGANISATIONS] = _page("organisations.md.j2", ORGANISATIONS, site)
+    pages[DATA_DICTIONARY] = _page("data_dictionary.md.j2", DATA_DICTIONARY, site)
+    pages[PEOPLE] = _page("people.md.j2", PEOPLE, site)
+    pages[DOWNLOADS] = _page("downloads.md.j2", DOWNLOADS, site)
+    return pages
