@@ -2,8 +2,9 @@
 
 Why not ``yaml.safe_load``: PyYAML silently keeps the last of two duplicate
 keys (an editor's data is lost without a word), it gives no line numbers
-after loading, and it turns ``2022-02-30`` into a Python exception. Here we
-walk ruamel.yaml's parse events and composed nodes ourselves so that
+after loading, it turns ``2022-02-30`` into a Python exception, and it reads
+YAML 1.1 (``no`` becomes false). Here we walk the parse events and composed
+nodes ourselves so that
 
 * every value's line and column is kept (``LoadedYaml.locations``);
 * duplicate keys, tabs, aliases and unknown tags become located problems;
@@ -11,20 +12,27 @@ walk ruamel.yaml's parse events and composed nodes ourselves so that
 * dates stay strings, for the model to check ("not a real date").
 
 Files saved by Windows editors (UTF-8 BOM, CRLF line endings) are accepted.
+
+Parsing uses libyaml through PyYAML's C loader (a 10,000-resource catalogue
+composes in seconds instead of the minute ruamel's pure-Python parser takes;
+see benchmarks/README.md). Only the *syntax* comes from it: what a plain
+scalar means follows the YAML 1.2 core schema via ruamel's resolver, the same
+rule `hub fmt` uses to decide when a value may be written without quotes.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+import yaml as libyaml
+from ruamel.yaml.nodes import ScalarNode as RuamelScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+from yaml.events import AliasEvent, CollectionStartEvent, DocumentStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from hub.problems import Problem
 
@@ -38,8 +46,26 @@ SAFE_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 }
 
-MAX_NODES = 200_000
-"""A generous ceiling on values in one file, far above any real catalogue."""
+MAX_NODES = 5_000_000
+"""A ceiling on values in one file: about twenty times a 10,000-resource catalogue."""
+
+_IMPLICIT = "tag:hub,2026:implicit-plain"
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER_12 = VersionedResolver(version=(1, 2))
+
+
+class _Loader(libyaml.CSafeLoader if libyaml.__with_libyaml__ else libyaml.SafeLoader):
+    """libyaml's parser; plain scalars are resolved later by the YAML 1.2 rules, not PyYAML's 1.1."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            return _IMPLICIT if implicit[0] else _STR
+        return super().resolve(kind, value, implicit)
+
+
+@lru_cache(maxsize=65536)
+def _plain_tag(value: str) -> str:
+    return str(_RESOLVER_12.resolve(RuamelScalarNode, value, (True, False)))
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-9_]+)$")
 
@@ -134,13 +160,12 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
         result.problems.extend(tab_problems)
         return result
 
-    yaml = YAML(typ="rt", pure=True)
     try:
-        events = list(yaml.parse(io.StringIO(text)))
-    except MarkedYAMLError as exc:
+        events = list(libyaml.parse(text, Loader=_Loader))
+    except libyaml.MarkedYAMLError as exc:
         result.problems.append(_syntax_problem(exc, shown))
         return result
-    except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
+    except libyaml.YAMLError as exc:  # pragma: no cover - the parser raises marked errors for syntax
         result.problems.append(Problem(shown, None, None, "yaml-syntax", f"YAML syntax error: {exc}"))
         return result
 
@@ -149,7 +174,7 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
         result.problems.extend(unsafe)
         return result
 
-    documents = sum(1 for e in events if type(e).__name__ == "DocumentStartEvent")
+    documents = sum(1 for e in events if isinstance(e, DocumentStartEvent))
     if documents > 1:
         result.problems.append(Problem(
             shown, None, None, "many-documents",
@@ -158,7 +183,7 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
         ))
         return result
 
-    node = yaml.compose(io.StringIO(text))
+    node = libyaml.compose(text, Loader=_Loader)
     try:
         result.data = _Builder(result).build(node, ())
     except _TooBig:
@@ -184,7 +209,7 @@ def _find_tabs(text: str, shown: str) -> list[Problem]:
     return problems
 
 
-def _syntax_problem(exc: MarkedYAMLError, shown: str) -> Problem:
+def _syntax_problem(exc: libyaml.MarkedYAMLError, shown: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     what = exc.problem or "the YAML cannot be read"
     hint = "check the indentation and punctuation on this line and the one above"
@@ -249,7 +274,8 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return scalar_value(node)
+        tag = _plain_tag(node.value) if node.tag == _IMPLICIT else node.tag
+        return resolve_scalar(node.value, tag, node.style)
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict:
         out: dict = {}
@@ -284,15 +310,19 @@ class _TooBig(Exception):
     pass
 
 
-def scalar_value(node: ScalarNode):
-    """What a scalar node means: YAML 1.2 core types; dates and anything tagged text stay text."""
+def scalar_value(node) -> Any:
+    """What a ruamel scalar node means (used by `hub fmt`); see `resolve_scalar`."""
     value = node.value
-    tag = str(node.tag)
     if node.style == ">":
         # ruamel's round-trip scanner marks where a folded scalar was folded
         # with BEL characters (to re-fold it on output); they are not content
         value = value.replace("\a", "")
-    if node.style in ("'", '"', "|", ">") or tag.endswith(":str"):
+    return resolve_scalar(value, str(node.tag), node.style)
+
+
+def resolve_scalar(value: str, tag: str, style: str | None) -> Any:
+    """YAML 1.2 core types; quoted and block text, dates and anything tagged text stay text."""
+    if style in ("'", '"', "|", ">") or tag.endswith(":str"):
         return value
     if tag.endswith(":null"):
         return None
@@ -314,4 +344,3 @@ def scalar_value(node: ScalarNode):
             return value
     # timestamps stay text: the model decides whether it is a real date
     return value
-
