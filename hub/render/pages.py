@@ -286,13 +286,31 @@ def banner_lines(cat: Catalogue) -> list[dict[str, str]]:
 
     They are given to the theme (`extra.urgent_help` in the generated config),
     so the banner and the home page's help box come from the same data file.
+    The banner must stay one or two lines on a phone, so each line has a short
+    visible text (`short`: "Call 999", "NHS 111, option 2", "Samaritans 116 123")
+    and, where that leaves something out, a fuller accessible name (`name`)
+    that starts with the visible text (WCAG 2.5.3, label in name).
     """
     out = []
     for line in cat.helplines:
         if str(line.how) == "phone" and len(out) < 3:
-            label = f"{line.contact}, {line.then}" if line.then else line.contact
-            out.append({"service": line.service, "number": str(line.contact), "label": label,
-                        "href": tel_href(str(line.contact))})
+            number = str(line.contact)
+            label = f"{number}, {line.then}" if line.then else number
+            service = str(line.service)
+            if line.urgent:
+                short, name = f"Call {number}", f"Call {number} ({service})"
+            else:
+                brand = service.split(",")[0].strip()  # "NHS 111, mental health option" -> "NHS 111"
+                short = brand if number in brand else f"{brand} {number}"
+                if line.then:
+                    short += ", " + str(line.then).removeprefix("choose ")
+                name = f"{short}: call {number}" + (f", then {line.then}" if line.then else "")
+                if brand != service:
+                    name += f" ({service})"
+                if name == f"{short}: call {number}":
+                    name = ""  # the visible text says it all
+            out.append({"service": service, "number": number, "label": label, "href": tel_href(number),
+                        "short": short, "name": name})
     return out
 
 

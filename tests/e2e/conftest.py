@@ -1,0 +1,197 @@
+"""End-to-end fixtures: the real site built once from data/, served on 127.0.0.1, driven in Chromium.
+
+Every test module here is marked `e2e` and `xdist_group("e2e")`, so that
+`pytest -n 2 --dist loadgroup` runs the whole suite in one worker: one build,
+one server, one browser. The browser is the system's Chromium
+(`HUB_CHROMIUM`, else /usr/bin/chromium) driven by Playwright through
+`executable_path`; without it every test here is skipped with one line
+saying how to install it. axe-core and Lighthouse come from `npm install`
+(package.json); without them only their tests are skipped.
+
+No request leaves the machine: every browser context aborts (and records)
+any request to a host other than the local server.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_hub
+from tests.e2e import harness
+from tests.e2e.harness import ARTIFACTS, AXE, DESKTOP, LIGHTHOUSE, PHONE
+
+# --- skip everything, in one line, where the browser is missing -------------------------
+
+_MISSING = harness.chromium_missing()
+
+
+def _npm_tool_missing(fixturenames) -> str | None:
+    """Why a test that needs axe-core or Lighthouse cannot run, in one line, or None."""
+    if "axe_source" in fixturenames and not AXE.is_file():
+        return "axe-core not found in node_modules: run `npm install` (package.json)"
+    if "lighthouse_command" in fixturenames:
+        if shutil.which("node") is None:
+            return "node not found: install Node.js (apt-get install nodejs npm), then run `npm install`"
+        if not LIGHTHOUSE.exists():
+            return "lighthouse not found in node_modules: run `npm install` (package.json)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    # Lighthouse last: its performance score suffers when the other xdist
+    # worker is still busy, and by then it has usually finished.
+    lighthouse = [item for item in items if "test_lighthouse.py" in item.nodeid]
+    if lighthouse:
+        items[:] = [item for item in items if item not in lighthouse] + lighthouse
+
+
+def pytest_runtest_setup(item) -> None:
+    # Raised from this hook (not from a fixture or a skip mark, which pytest
+    # reports at each test's own line), a skip is summed up in one line:
+    # "SKIPPED [38] tests/e2e/conftest.py:…: Chromium not found at …".
+    reason = _MISSING or _npm_tool_missing(item.fixturenames)
+    if reason:
+        pytest.skip(reason)
+
+
+# --- the site ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    """The real catalogue (data/), validated: the tests derive what they expect from it."""
+    from hub.validate import validate
+
+    result = validate(ROOT / "data", root=ROOT)
+    assert not result.failed(), [p.headline() for p in result.errors]
+    return result.load.catalogue
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The real site, built once per session by `python -m hub build`, into a temporary folder."""
+    site = tmp_path_factory.mktemp("e2e") / "site"
+    proc = run_hub("build", "--site-dir", str(site), timeout=600)
+    assert proc.returncode == 0, f"hub build failed:\n{proc.stdout}\n{proc.stderr}"
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_pages(site_dir) -> list[str]:
+    """Every page's address relative to the site root ('' for home, 'browse/', '404.html')."""
+    pages = []
+    for html in sorted(site_dir.rglob("*.html")):
+        rel = html.relative_to(site_dir).as_posix()
+        pages.append(rel.removesuffix("index.html"))
+    return pages
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir) -> Iterator[str]:
+    with harness.serve(site_dir) as url:
+        yield url
+
+
+# --- the browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Module scope, not session: Playwright's sync API allows one instance per
+    # thread, and tests/site/test_site_browser.py starts its own when it runs
+    # in the same xdist worker. Starting Chromium takes about a second.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = harness.launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def offsite_requests() -> list[str]:
+    """Requests to any other host, aborted; test_privacy asserts there were none."""
+    return []
+
+
+@pytest.fixture
+def new_context(browser, base_url, offsite_requests) -> Iterator[Callable]:
+    """Make browser contexts (closed after the test): `new_context(viewport=PHONE)`."""
+    contexts = []
+
+    def make(viewport: dict = DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, **options)
+        context.set_default_timeout(30_000)  # generous: the machine also runs other tests
+        context.set_default_navigation_timeout(30_000)
+        harness.only_local(context, base_url, offsite_requests)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A desktop tab (1280 × 900)."""
+    return new_context(DESKTOP).new_page()
+
+
+@pytest.fixture
+def phone(new_context):
+    """A phone's tab: 375 CSS px wide, touch, a phone's user agent scale."""
+    return new_context(PHONE, is_mobile=True, has_touch=True, device_scale_factor=2).new_page()
+
+
+# --- npm tools -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> Path:
+    """axe-core's browser build (tests needing it are skipped without it: see pytest_runtest_setup)."""
+    return AXE
+
+
+@pytest.fixture(scope="session")
+def lighthouse_command() -> list[str]:
+    """Lighthouse's command line (tests needing it are skipped without it: see pytest_runtest_setup)."""
+    return [str(LIGHTHOUSE)]
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/ (git-ignored): screenshots, Lighthouse reports, page weights."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+# --- the summary at the end of the run --------------------------------------------------------
+# Tests attach what a reviewer wants to see (weights, axe counts, Lighthouse
+# scores) as user properties, which pytest-xdist carries back from its workers.
+
+_SUMMARY_KEYS = {"e2e-weight": "Page weights (first visit, empty cache)",
+                 "e2e-axe": "axe-core (WCAG 2.0/2.1/2.2 A and AA)",
+                 "e2e-lighthouse": "Lighthouse (mobile)"}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    lines: dict[str, list[str]] = {key: [] for key in _SUMMARY_KEYS}
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        if report.when != "call":
+            continue
+        for key, value in getattr(report, "user_properties", []):
+            if key in lines:
+                lines[key].extend(value if isinstance(value, list) else [value])
+    if not any(lines.values()):
+        return
+    terminalreporter.section("end-to-end results")
+    for key, title in _SUMMARY_KEYS.items():
+        if lines[key]:
+            terminalreporter.write_line(title + ":")
+            for line in lines[key]:
+                terminalreporter.write_line("  " + line)
