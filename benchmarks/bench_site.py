@@ -116,9 +116,6 @@ def child_full(data: Path, site_dir: Path) -> None:
     from hub.render import banner_lines, navigation, render
     from hub.validate import validate
 
-    # The loader refuses files of more than 200,000 YAML values; 10,000 resources
-    # as generated here hold about 237,000 (see benchmarks/README.md).
-
     stages = {}
     t = time.perf_counter()
     result = validate(data, root=ROOT)
