@@ -42,7 +42,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
@@ -53,7 +53,7 @@ from ruamel.yaml.tokens import ScalarToken
 # `scalar_value` is the loader's own rule for what a YAML scalar means (dates stay
 # text, fold markers removed); formatting must agree with it exactly.
 from hub.loader import LoadedYaml, load_yaml_text, read_text, scalar_value
-from hub.model import DATA_FILES
+from hub.model import DATA_FILES, inner_model
 from hub.problems import Problem, attach_sources
 
 FOLD_AT = 100
@@ -560,18 +560,8 @@ def _field_models(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
     """Key (alias) → the record model of its value (for lists of records too), in field order."""
     out: dict[str, type[BaseModel] | None] = {}
     for name, info in model.model_fields.items():
-        out[info.alias or name] = _inner_model(info.annotation)
+        out[info.alias or name] = inner_model(info.annotation)
     return out
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _take_header(root: Node) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hub.loader import LoadedYaml, Location, format_path
+from hub.model import inner_model
 from hub.problems import Problem
 
 
@@ -49,7 +50,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
         field = _field_by_alias(current, part)
         if field is None:
             return None
-        current = _inner_model(field.annotation)
+        current = inner_model(field.annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
@@ -57,18 +58,6 @@ def _field_by_alias(model: type[BaseModel], name: str):
     for fname, field in model.model_fields.items():
         if (field.alias or fname) == name:
             return field
-    return None
-
-
-def _inner_model(annotation: Any) -> Any:
-    from typing import get_args
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
     return None
 
 

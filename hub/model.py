@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -646,6 +646,17 @@ class HelplinesFile(Record):
 
 
 # --- the files -----------------------------------------------------------
+
+
+def inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside an annotation such as ``list[Resource] | None``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = inner_model(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def record_lists(model: type[BaseModel]) -> list[tuple[str, type[Record]]]:
