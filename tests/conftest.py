@@ -29,3 +29,7 @@ def run_hub(*args: str, cwd: Path | None = None, input: str | None = None,
         [sys.executable, "-m", "hub", *args], cwd=cwd or ROOT, input=input, text=True,
         capture_output=True, env=full_env, timeout=timeout,
     )
+
+# The end-to-end figures (page weights, axe, Lighthouse) at the end of `make test`:
+# under pytest-xdist only this top-level conftest is loaded by the controller.
+from tests.e2e.summary import pytest_terminal_summary  # noqa: E402, F401

@@ -2,11 +2,11 @@
 
 Every test module here is marked `e2e` and `xdist_group("e2e")`, so that
 `pytest -n 2 --dist loadgroup` runs the whole suite in one worker: one build,
-one server, one browser. The browser is the system's Chromium
-(`HUB_CHROMIUM`, else /usr/bin/chromium) driven by Playwright through
-`executable_path`; without it every test here is skipped with one line
-saying how to install it. axe-core and Lighthouse come from `npm install`
-(package.json); without them only their tests are skipped.
+one server. The browser is the system's Chromium (`HUB_CHROMIUM`, else
+/usr/bin/chromium) driven by Playwright through `executable_path`; without it
+every test here is skipped with one line saying how to install it. axe-core
+and Lighthouse come from `npm install` (package.json); without them only
+their tests are skipped, again in one line each.
 
 No request leaves the machine: every browser context aborts (and records)
 any request to a host other than the local server.
@@ -14,19 +14,31 @@ any request to a host other than the local server.
 
 from __future__ import annotations
 
+import functools
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, run_hub
-from tests.e2e import harness
+from tests.e2e import harness, summary
 from tests.e2e.harness import ARTIFACTS, AXE, DESKTOP, LIGHTHOUSE, PHONE
+from tests.e2e.summary import pytest_terminal_summary  # noqa: F401  (a hook: prints the results)
 
-# --- skip everything, in one line, where the browser is missing -------------------------
+E2E_DIR = Path(__file__).resolve().parent
+
+# --- skipping, in one line per reason -------------------------------------------------------
 
 _MISSING = harness.chromium_missing()
+
+if not _MISSING:
+    from playwright.sync_api import expect
+
+    # Playwright waits up to 5 s by default; the machine may be busy with the
+    # other tests, so every wait here (expect, clicks, page loads) gets 30 s.
+    expect.set_options(timeout=30_000)
 
 
 def _npm_tool_missing(fixturenames) -> str | None:
@@ -38,15 +50,20 @@ def _npm_tool_missing(fixturenames) -> str | None:
             return "node not found: install Node.js (apt-get install nodejs npm), then run `npm install`"
         if not LIGHTHOUSE.exists():
             return "lighthouse not found in node_modules: run `npm install` (package.json)"
+        version = _node_version()
+        if version < (20,):
+            return (f"node {'.'.join(map(str, version))} is too old for Lighthouse 13 "
+                    "(it asks for 22.19; 20 works): install a newer Node.js")
     return None
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    # Lighthouse last: its performance score suffers when the other xdist
-    # worker is still busy, and by then it has usually finished.
-    lighthouse = [item for item in items if "test_lighthouse.py" in item.nodeid]
-    if lighthouse:
-        items[:] = [item for item in items if item not in lighthouse] + lighthouse
+@functools.cache
+def _node_version() -> tuple[int, ...]:
+    try:
+        out = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30).stdout
+        return tuple(int(part) for part in out.strip().lstrip("v").split("."))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return (0,)
 
 
 def pytest_runtest_setup(item) -> None:
@@ -56,6 +73,42 @@ def pytest_runtest_setup(item) -> None:
     reason = _MISSING or _npm_tool_missing(item.fixturenames)
     if reason:
         pytest.skip(reason)
+
+
+# --- order and grouping -------------------------------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own hook
+def pytest_collection_modifyitems(config, items) -> None:
+    # Lighthouse last: its performance score suffers while the other xdist
+    # worker is busy, and by then that worker has usually finished.
+    lighthouse = [item for item in items if item.path.name == "test_lighthouse.py"]
+    if lighthouse:
+        items[:] = [item for item in items if item not in lighthouse] + lighthouse
+    _xdist_groups_for_pytest_9(config, [item for item in items if E2E_DIR in item.path.parents])
+
+
+def _xdist_groups_for_pytest_9(config, items) -> None:
+    """Make `--dist loadgroup` honour `xdist_group("e2e")` under pytest 9.2.
+
+    pytest-xdist 3.8 (the newest) groups tests by appending "@group" to
+    `item._nodeid`, but pytest 9.2 builds `item.nodeid` from `item._id`, so
+    the suffix is lost and the e2e tests were spread over both workers (two
+    builds, two browsers, Lighthouse beside the axe runs). This sets the
+    suffix where pytest 9.2 reads it; it does nothing once xdist's own hook
+    works again (the suffix is then already there) or on an older pytest.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # pytest before 9.2: xdist's own hook works
+        return
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        group = mark and (mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        if group and not item.nodeid.endswith(f"@{group}"):
+            item._id = coerce_node_id(f"{item.nodeid}@{group}")
 
 
 # --- the site ---------------------------------------------------------------------------------
@@ -114,13 +167,13 @@ def browser():
 
 @pytest.fixture(scope="session")
 def offsite_requests() -> list[str]:
-    """Requests to any other host, aborted; test_privacy asserts there were none."""
+    """Requests to any other host, aborted; test_privacy_and_weight asserts there were none."""
     return []
 
 
 @pytest.fixture
 def new_context(browser, base_url, offsite_requests) -> Iterator[Callable]:
-    """Make browser contexts (closed after the test): `new_context(viewport=PHONE)`."""
+    """Make browser contexts (closed after the test): `new_context(PHONE)`."""
     contexts = []
 
     def make(viewport: dict = DESKTOP, **options):
@@ -144,7 +197,7 @@ def page(new_context):
 
 @pytest.fixture
 def phone(new_context):
-    """A phone's tab: 375 CSS px wide, touch, a phone's user agent scale."""
+    """A phone's tab: 375 × 812 CSS px, touch, twice the pixel density."""
     return new_context(PHONE, is_mobile=True, has_touch=True, device_scale_factor=2).new_page()
 
 
@@ -171,27 +224,9 @@ def artifacts() -> Path:
 
 
 # --- the summary at the end of the run --------------------------------------------------------
-# Tests attach what a reviewer wants to see (weights, axe counts, Lighthouse
-# scores) as user properties, which pytest-xdist carries back from its workers.
-
-_SUMMARY_KEYS = {"e2e-weight": "Page weights (first visit, empty cache)",
-                 "e2e-axe": "axe-core (WCAG 2.0/2.1/2.2 A and AA)",
-                 "e2e-lighthouse": "Lighthouse (mobile)"}
+# Tests attach what a reviewer wants to see (weights, axe results, Lighthouse
+# scores) as user properties; see tests/e2e/summary.py.
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    lines: dict[str, list[str]] = {key: [] for key in _SUMMARY_KEYS}
-    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
-        if report.when != "call":
-            continue
-        for key, value in getattr(report, "user_properties", []):
-            if key in lines:
-                lines[key].extend(value if isinstance(value, list) else [value])
-    if not any(lines.values()):
-        return
-    terminalreporter.section("end-to-end results")
-    for key, title in _SUMMARY_KEYS.items():
-        if lines[key]:
-            terminalreporter.write_line(title + ":")
-            for line in lines[key]:
-                terminalreporter.write_line("  " + line)
+def pytest_sessionfinish(session) -> None:
+    summary.write_summary([item for item in session.items if E2E_DIR in item.path.parents])
