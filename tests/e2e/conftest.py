@@ -85,30 +85,6 @@ def pytest_collection_modifyitems(config, items) -> None:
     lighthouse = [item for item in items if item.path.name == "test_lighthouse.py"]
     if lighthouse:
         items[:] = [item for item in items if item not in lighthouse] + lighthouse
-    _xdist_groups_for_pytest_9(config, [item for item in items if E2E_DIR in item.path.parents])
-
-
-def _xdist_groups_for_pytest_9(config, items) -> None:
-    """Make `--dist loadgroup` honour `xdist_group("e2e")` under pytest 9.2.
-
-    pytest-xdist 3.8 (the newest) groups tests by appending "@group" to
-    `item._nodeid`, but pytest 9.2 builds `item.nodeid` from `item._id`, so
-    the suffix is lost and the e2e tests were spread over both workers (two
-    builds, two browsers, Lighthouse beside the axe runs). This sets the
-    suffix where pytest 9.2 reads it; it does nothing once xdist's own hook
-    works again (the suffix is then already there) or on an older pytest.
-    """
-    if not getattr(config.option, "loadgroup", False):
-        return
-    try:
-        from _pytest.nodeid import coerce_node_id
-    except ImportError:  # pytest before 9.2: xdist's own hook works
-        return
-    for item in items:
-        mark = item.get_closest_marker("xdist_group")
-        group = mark and (mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-        if group and not item.nodeid.endswith(f"@{group}"):
-            item._id = coerce_node_id(f"{item.nodeid}@{group}")
 
 
 # --- the site ---------------------------------------------------------------------------------
