@@ -184,7 +184,9 @@ def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
             models[name] = model.model_validate(loaded.data)
         except ValidationError as exc:
             problems.extend(pydantic_problems(exc, model, loaded))
-        records[shown] = _valid_records(model, loaded.data)
+            records[shown] = _valid_records(model, loaded.data)
+        else:
+            records[shown] = _records_of(models[name])
 
     catalogue = None
     if len(models) == len(DATA_FILES) and not any(p.is_error for p in problems):
@@ -220,20 +222,19 @@ def _valid_records(model: type[BaseModel], data: dict) -> list[tuple[str, Record
     return out
 
 
+def _records_of(validated: BaseModel) -> list[tuple[str, Record]]:
+    """The records of a file that validated as a whole (the same as `_valid_records`, without a second pass)."""
+    names = {info.alias or name: name for name, info in type(validated).model_fields.items()}
+    return [(f"{key}[{index}]", item)
+            for key, _ in record_lists(type(validated))
+            for index, item in enumerate(getattr(validated, names[key]))]
+
+
 def _sources(files: dict[str, LoadedYaml]) -> dict[str, str]:
     out: dict[str, str] = {}
     for shown, loaded in files.items():
-        _collect_ids(loaded.data, (), loaded, shown, out)
+        for record_id, path in loaded.record_ids:
+            if record_id not in out:
+                loc = loaded.locate(path)
+                out[record_id] = f"{shown}:{loc.line if loc else 1}"
     return out
-
-
-def _collect_ids(data, path: tuple, loaded: LoadedYaml, shown: str, out: dict[str, str]) -> None:
-    if isinstance(data, dict):
-        if isinstance(data.get("id"), str):
-            loc = loaded.locate(path)
-            out.setdefault(data["id"], f"{shown}:{loc.line if loc else 1}")
-        for key, value in data.items():
-            _collect_ids(value, path + (key,), loaded, shown, out)
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            _collect_ids(value, path + (i,), loaded, shown, out)

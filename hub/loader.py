@@ -14,17 +14,33 @@ nodes ourselves so that
 Files saved by Windows editors (UTF-8 BOM, CRLF line endings) are accepted.
 
 Parsing uses libyaml through PyYAML's C loader (a 10,000-resource catalogue
-composes in seconds instead of the minute ruamel's pure-Python parser takes;
-see benchmarks/README.md). Only the *syntax* comes from it: what a plain
-scalar means follows the YAML 1.2 core schema via ruamel's resolver, the same
-rule `hub fmt` uses to decide when a value may be written without quotes.
+composes in about a second instead of the minute ruamel's pure-Python parser
+takes; see benchmarks/README.md). Only the *syntax* comes from it: what a
+plain scalar means follows the YAML 1.2 core schema via ruamel's resolver,
+the same rule `hub fmt` uses to decide when a value may be written without
+quotes.
+
+Speed, without losing any of the above:
+
+* A file is composed once. Aliases, tags and extra documents are rare, so the
+  builder only *notices* them (a node met twice, a tag not on the safe list,
+  a composer error) and then hands the file to the careful path, which walks
+  the parse events to report each one at its exact place.
+* Locations are not copied out for every value: the composed nodes are kept
+  and `LoadedYaml.locate` walks them when a problem needs a line number.
+* The garbage collector is paused while the file is read (`paused_gc`): the
+  loader creates hundreds of thousands of objects and no cycles, and the
+  collector's repeated passes over them doubled the time.
 """
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +48,7 @@ import yaml as libyaml
 from ruamel.yaml.nodes import ScalarNode as RuamelScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from yaml.events import AliasEvent, CollectionStartEvent, DocumentStartEvent, ScalarEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hub.problems import Problem
 
@@ -80,26 +96,69 @@ class Location:
 
 @dataclass
 class LoadedYaml:
-    """The plain data of a file plus where each value and key stood."""
+    """The plain data of a file, plus its composed nodes to say where each value and key stood."""
 
     path: str
     text: str
     data: Any = None
-    locations: dict[Path_, Location] = field(default_factory=dict)
-    key_locations: dict[Path_, Location] = field(default_factory=dict)
+    root: Node | None = field(default=None, repr=False)
+    """The composed document; `locate` reads line and column from it."""
     problems: list[Problem] = field(default_factory=list)
 
+    @cached_property
+    def record_ids(self) -> list[tuple[str, Path_]]:
+        """Every mapping in the file that has a text ``id``: ``(id, path of the mapping)``, in file order."""
+        out: list[tuple[str, Path_]] = []
+        stack: list[tuple[Any, Path_]] = [(self.data, ())]
+        while stack:
+            data, path = stack.pop()
+            if isinstance(data, dict):
+                if isinstance(data.get("id"), str):
+                    out.append((data["id"], path))
+                stack.extend((value, path + (key,)) for key, value in reversed(data.items())
+                             if isinstance(value, (dict, list)))
+            elif isinstance(data, list):
+                stack.extend((value, path + (i,)) for i, value in reversed(list(enumerate(data)))
+                             if isinstance(value, (dict, list)))
+        return out
+
     def locate(self, path: Path_, key: bool = False) -> Location | None:
-        """The nearest known location of ``path``: itself, else its closest parent."""
-        table = self.key_locations if key else self.locations
-        p = tuple(path)
-        while p:
-            if p in table:
-                return table[p]
-            if key and p in self.locations:
-                return self.locations[p]
-            p = p[:-1]
-        return self.locations.get((), Location(1, 1))
+        """The location of ``path`` (of its key, with ``key=True``), else of its closest parent."""
+        node = self.root
+        if node is None:
+            return Location(1, 1)
+        found = node.start_mark
+        for part in path:
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, ScalarNode) and key_node.value == part:
+                        node = value_node
+                        found = key_node.start_mark if key else value_node.start_mark
+                        break
+                else:
+                    break
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                found = node.start_mark
+            else:
+                break
+        return Location(found.line + 1, found.column + 1)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a burst of allocation (it is restored afterwards).
+
+    Loading and rendering create millions of small objects that stay alive
+    and form no cycles; each automatic collection walks all of them again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def format_path(path: Path_) -> str:
@@ -149,10 +208,7 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        result.problems.append(Problem(
-            shown, 1, 1, "empty-file", "the file is empty",
-            hint="a data file needs its top-level keys; see CONTRIBUTING.md for an example",
-        ))
+        result.problems.append(_empty(shown))
         return result
 
     tab_problems = _find_tabs(text, shown)
@@ -160,6 +216,44 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
         result.problems.extend(tab_problems)
         return result
 
+    with paused_gc():
+        loaded = _compose_once(text, result) or _load_carefully(text, result)
+    if loaded.data is None and not loaded.problems:  # only '---', '~' or 'null'
+        loaded.problems.append(_empty(loaded.path))
+    return loaded
+
+
+class _Unusual(Exception):
+    """The quick path met an alias, a tag or a composer error: read the file the careful way."""
+
+
+def _compose_once(text: str, result: LoadedYaml) -> LoadedYaml | None:
+    """Compose and build in one pass; None when the file needs `_load_carefully`."""
+    try:
+        node = libyaml.compose(text, Loader=_Loader)
+    except libyaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    # Without a '*' there can be no alias, and without a '!' no tag: then
+    # the builder need not look for them (the careful path would agree).
+    builder = _Builder(result, strict="*" in text or "!" in text)
+    try:
+        result.data = builder.build(node, ())
+    except _Unusual:
+        result.data = None
+        del result.problems[:]
+        return None
+    except _TooBig:
+        _too_big(result)
+        return result
+    result.root = node
+    return result
+
+
+def _load_carefully(text: str, result: LoadedYaml) -> LoadedYaml:
+    """Walk the parse events first, so that every alias, tag and extra document is reported in place."""
+    shown = result.path
     try:
         events = list(libyaml.parse(text, Loader=_Loader))
     except libyaml.MarkedYAMLError as exc:
@@ -184,20 +278,35 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
         return result
 
     node = libyaml.compose(text, Loader=_Loader)
+    if node is None:
+        return result
     try:
         result.data = _Builder(result).build(node, ())
     except _TooBig:
-        result.data = None
-        result.problems.append(Problem(
-            shown, None, None, "too-big",
-            f"the file holds more than {MAX_NODES:,} values; it cannot be a catalogue file",
-            hint="check that the file was not corrupted or generated by mistake",
-        ))
+        _too_big(result)
+        return result
+    result.root = node
     return result
 
 
+def _empty(shown: str) -> Problem:
+    return Problem(shown, 1, 1, "empty-file", "the file is empty",
+                   hint="a data file needs its top-level keys; see CONTRIBUTING.md for an example")
+
+
+def _too_big(result: LoadedYaml) -> None:
+    result.data = None
+    result.problems.append(Problem(
+        result.path, None, None, "too-big",
+        f"the file holds more than {MAX_NODES:,} values; it cannot be a catalogue file",
+        hint="check that the file was not corrupted or generated by mistake",
+    ))
+
+
 def _find_tabs(text: str, shown: str) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    if "\t" not in text:
+        return problems
     for number, line in enumerate(text.splitlines(), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
@@ -257,51 +366,62 @@ def _check_events(events: list, shown: str) -> list[Problem]:
 
 
 class _Builder:
-    """Nodes → plain dict/list/str/int/float/bool/None, recording locations."""
+    """Nodes → plain dict/list/str/int/float/bool/None.
 
-    def __init__(self, result: LoadedYaml) -> None:
+    With ``strict``, a node met twice (an alias) or a tag other than the safe
+    ones raises `_Unusual`, so the caller can report it from the parse events.
+    """
+
+    def __init__(self, result: LoadedYaml, strict: bool = False) -> None:
         self.result = result
         self.count = 0
+        self.strict = strict
+        self.seen: set[int] = set()
+
+    def _check(self, node) -> None:
+        if self.strict:
+            if id(node) in self.seen or (node.tag not in SAFE_TAGS and node.tag != _IMPLICIT):
+                raise _Unusual
+            self.seen.add(id(node))
 
     def build(self, node, path: Path_):
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooBig
-        loc = Location(node.start_mark.line + 1, node.start_mark.column + 1)
-        self.result.locations[path] = loc
+        self._check(node)
+        if isinstance(node, ScalarNode):
+            tag = _plain_tag(node.value) if node.tag == _IMPLICIT else node.tag
+            return resolve_scalar(node.value, tag, node.style)
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        tag = _plain_tag(node.value) if node.tag == _IMPLICIT else node.tag
-        return resolve_scalar(node.value, tag, node.style)
+        assert isinstance(node, SequenceNode)
+        return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict:
         out: dict = {}
-        seen: dict[str, Location] = {}
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key_loc = Location(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self._check(key_node)
             if not isinstance(key_node, ScalarNode):
+                mark = key_node.start_mark
                 self.result.problems.append(Problem(
-                    self.result.path, key_loc.line, key_loc.column, "bad-key",
+                    self.result.path, mark.line + 1, mark.column + 1, "bad-key",
                     "a key must be a plain word, not a list or mapping",
                     field=format_path(path), hint="write keys as 'field: value'",
                 ))
                 continue
             key = str(key_node.value)
             if key in seen:
-                first = seen[key]
+                mark = key_node.start_mark
                 self.result.problems.append(Problem(
-                    self.result.path, key_loc.line, key_loc.column, "duplicate-key",
-                    f"the field '{key}' appears twice in this record (first on line {first.line}); "
+                    self.result.path, mark.line + 1, mark.column + 1, "duplicate-key",
+                    f"the field '{key}' appears twice in this record (first on line {seen[key]}); "
                     "only one value can be kept",
                     field=format_path(path + (key,)),
                     hint=f"delete one of the two '{key}:' lines, keeping the value you want",
                 ))
                 continue
-            seen[key] = key_loc
-            self.result.key_locations[path + (key,)] = key_loc
+            seen[key] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, path + (key,))
         return out
 

@@ -20,8 +20,10 @@ def test_values_keep_yaml_12_types_and_dates_stay_text() -> None:
 
 def test_locations_of_values_and_keys_are_one_based() -> None:
     loaded = load_yaml_text("items:\n  - id: x\n    url: https://a.org\n", "f.yaml")
-    assert loaded.locations[("items", 0, "url")] == Location(3, 10)
-    assert loaded.key_locations[("items", 0, "url")] == Location(3, 5)
+    assert loaded.locate(("items", 0, "url")) == Location(3, 10)
+    assert loaded.locate(("items", 0, "url"), key=True) == Location(3, 5)
+    assert loaded.locate(("items", 0), key=True) == Location(2, 5)
+    assert loaded.locate(("items", 7, "url")) == Location(2, 3)
     assert loaded.locate(("items", 0, "missing")) == Location(2, 5)
 
 
@@ -35,3 +37,57 @@ def test_tags_are_refused_before_anything_is_constructed() -> None:
     loaded = load_yaml_text("a: !!python/name:os.system\nb: !include other.yaml\n", "f.yaml")
     assert [p.code for p in loaded.problems] == ["unsafe-tag", "unsafe-tag"]
     assert loaded.data is None
+
+
+# --- the quick path (compose once) and the careful path (parse events first) agree ----------
+
+import glob  # noqa: E402
+
+import pytest  # noqa: E402
+
+from hub.loader import LoadedYaml, _compose_once, _load_carefully  # noqa: E402
+
+UNUSUAL = {
+    "alias to a scalar": "a: &x 1\nb: *x\n",
+    "alias as a key": "a: &k key\n*k : 2\n",
+    "alias to a list": "a: &l [1, 2]\nb: *l\n",
+    "tag on a scalar": "a: !include other.yaml\n",
+    "tag on a list": "a: !!python/tuple [1, 2]\n",
+    "tag on a key": "!!python/name:os.system a: 1\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "undefined alias": "a: *nowhere\n",
+    "syntax error": "a: [1, 2\n",
+}
+
+
+@pytest.mark.parametrize("text", UNUSUAL.values(), ids=UNUSUAL.keys())
+def test_the_quick_path_hands_anything_unusual_to_the_careful_one(text: str) -> None:
+    assert _compose_once(text, LoadedYaml("f.yaml", text)) is None
+    loaded = load_yaml_text(text, "f.yaml")
+    assert loaded.problems and all(p.line or p.code == "many-documents" for p in loaded.problems)
+    assert loaded.data is None
+
+
+def _outcome(loaded: LoadedYaml) -> tuple:
+    return loaded.data, [(p.line, p.column, p.code, p.message) for p in loaded.problems]
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob("data/*.yaml") + glob.glob("tests/cases/validate/*.yaml")))
+def test_both_paths_read_every_real_and_case_file_the_same(path: str) -> None:
+    text = open(path, encoding="utf-8").read()
+    quick = _compose_once(text, LoadedYaml(path, text))
+    careful = _load_carefully(text, LoadedYaml(path, text))
+    if quick is not None:
+        assert _outcome(quick) == _outcome(careful)
+        for loaded in (quick, careful):
+            assert loaded.locate(()) is not None
+
+
+def test_an_anchor_without_an_alias_is_plain_data() -> None:
+    loaded = load_yaml_text("a: &x 1\nb: 2\n", "f.yaml")
+    assert loaded.problems == [] and loaded.data == {"a": 1, "b": 2}
+
+
+@pytest.mark.parametrize("text", ["---\n", "~\n", "null\n", "---\n...\n"])
+def test_a_document_with_nothing_in_it_is_an_empty_file(text: str) -> None:
+    assert [p.code for p in load_yaml_text(text, "f.yaml").problems] == ["empty-file"]
