@@ -124,7 +124,7 @@ def child_full(data: Path, site_dir: Path) -> None:
     gc.freeze()  # as hub build does
     t = time.perf_counter()
     catalogue = result.load.catalogue
-    files = render(catalogue, dt.date(2026, 1, 1))
+    files = render(catalogue, dt.date(2026, 1, 1), parallel=True)
     stages["render"] = time.perf_counter() - t
     t = time.perf_counter()
     before = set(ROOT.glob(site.WORK_PREFIX + "*"))

@@ -38,19 +38,31 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:self-harm-care-resource-hub")
 """Feed and entry ids are stable UUIDs derived from record ids, whatever the site's address."""
 
 
+DOWNLOAD_NAMES = tuple(DOWNLOAD_FILES)
+"""json, csv, bibtex, ris, ics, atom: the downloads, in the order they are listed."""
+
+
 def render_downloads(cat: Catalogue, build_date: dt.date, base_url: str | None = None) -> dict[str, str]:
     """Every download, keyed by its path in the docs folder."""
-    urls = entry_urls(cat)
+    return {DOWNLOAD_FILES[name]: render_download(name, cat, build_date, base_url) for name in DOWNLOAD_NAMES}
+
+
+def render_download(name: str, cat: Catalogue, build_date: dt.date, base_url: str | None = None) -> str:
+    """One download by its name in `DOWNLOAD_NAMES`."""
     resources = list(cat.resources.values())
-    citable = [r for r in resources if is_citable(r)]
-    return {
-        DOWNLOAD_FILES["json"]: resources_json(cat, urls, build_date),
-        DOWNLOAD_FILES["csv"]: resources_csv(cat, urls),
-        DOWNLOAD_FILES["bibtex"]: bibtex(citable, urls, base_url),
-        DOWNLOAD_FILES["ris"]: ris(citable, urls, base_url),
-        DOWNLOAD_FILES["ics"]: icalendar(cat.events, build_date, base_url),
-        DOWNLOAD_FILES["atom"]: atom(newest(resources), urls, base_url),
-    }
+    if name == "json":
+        return resources_json(cat, entry_urls(cat), build_date)
+    if name == "csv":
+        return resources_csv(cat, entry_urls(cat))
+    if name == "bibtex":
+        return bibtex([r for r in resources if is_citable(r)], entry_urls(cat), base_url)
+    if name == "ris":
+        return ris([r for r in resources if is_citable(r)], entry_urls(cat), base_url)
+    if name == "ics":
+        return icalendar(cat.events, build_date, base_url)
+    if name == "atom":
+        return atom(newest(resources), entry_urls(cat), base_url)
+    raise ValueError(f"unknown download {name!r}; expected one of {', '.join(DOWNLOAD_NAMES)}")
 
 
 def newest(resources: list[Resource], count: int = FEED_SIZE) -> list[Resource]:

@@ -67,7 +67,7 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
     when = build_date.date() if build_date else dt.date.today()
     try:
         base_url = base_url or project.site_url()
-        files = render(catalogue, when, base_url=base_url)
+        files = render(catalogue, when, base_url=base_url, parallel=True)
         built = site.build_site(
             files, project=project, site_dir=site_dir, engine=engine, strict=not no_strict,
             nav=navigation(catalogue), extra={"urgent_help": banner_lines(catalogue)}, site_url=base_url,

@@ -412,21 +412,32 @@ def _page(template: str, path: str, site: SiteView, **context) -> str:
         site=site, cat=site.cat, page=path, link=Linker(path, site), **context)
 
 
+PAGE_TEMPLATES = {
+    HOME: "home.md.j2", OTHER: "other.md.j2", BROWSE: "browse.md.j2", WHATS_NEW: "whats_new.md.j2",
+    PROGRAMME: "programme.md.j2", EVENTS: "events.md.j2", ORGANISATIONS: "organisations.md.j2",
+    DATA_DICTIONARY: "data_dictionary.md.j2", PEOPLE: "people.md.j2", DOWNLOADS: "downloads.md.j2",
+}
+"""Every page that is not a section page, and its template."""
+
+
+def page_paths(cat: Catalogue, site: SiteView | None = None) -> list[str]:
+    """The path of every page `render_pages` makes, in the order it makes them."""
+    site = site or SiteView(cat, dt.date.today())
+    paths = [HOME] + [section_path(section) for section in cat.sections]
+    if site.unplaced:
+        paths.append(OTHER)
+    return paths + [BROWSE, WHATS_NEW, PROGRAMME, EVENTS, ORGANISATIONS, DATA_DICTIONARY, PEOPLE, DOWNLOADS]
+
+
+def render_page(site: SiteView, path: str) -> str:
+    """One page, by its path in the docs folder."""
+    for section in site.cat.sections:
+        if section_path(section) == path:
+            return _page("section.md.j2", path, site, section=section)
+    return _page(PAGE_TEMPLATES[path], path, site)
+
+
 def render_pages(cat: Catalogue, build_date: dt.date) -> dict[str, str]:
     """Every Markdown page of the site, keyed by its path in the docs folder."""
     site = SiteView(cat, build_date)
-    pages = {HOME: _page("home.md.j2", HOME, site)}
-    for section in cat.sections:
-        path = section_path(section)
-        pages[path] = _page("section.md.j2", path, site, section=section)
-    if site.unplaced:
-        pages[OTHER] = _page("other.md.j2", OTHER, site)
-    pages[BROWSE] = _page("browse.md.j2", BROWSE, site)
-    pages[WHATS_NEW] = _page("whats_new.md.j2", WHATS_NEW, site)
-    pages[PROGRAMME] = _page("programme.md.j2", PROGRAMME, site)
-    pages[EVENTS] = _page("events.md.j2", EVENTS, site)
-    pages[ORGANISATIONS] = _page("organisations.md.j2", ORGANISATIONS, site)
-    pages[DATA_DICTIONARY] = _page("data_dictionary.md.j2", DATA_DICTIONARY, site)
-    pages[PEOPLE] = _page("people.md.j2", PEOPLE, site)
-    pages[DOWNLOADS] = _page("downloads.md.j2", DOWNLOADS, site)
-    return pages
+    return {path: render_page(site, path) for path in page_paths(cat, site)}

@@ -180,3 +180,31 @@ def test_support_organisations_have_click_to_call_and_email(rendered):
 def test_data_dictionary_names_numerator_and_denominator(rendered):
     page = rendered["data-dictionary.md"]
     assert page.count("- **Numerator:**") == 2 and page.count("- **Denominator:**") == 2
+
+
+# --- rendering in two processes (what `hub build` does for large catalogues) ----------------
+
+
+def test_two_processes_render_exactly_what_one_does(catalogue, rendered, monkeypatch):
+    import hub.render as render_module
+
+    monkeypatch.setattr(render_module, "PARALLEL_FROM", 0)
+    calls = []
+    real = render_module._in_two_processes
+    monkeypatch.setattr(render_module, "_in_two_processes", lambda *a: calls.append(1) or real(*a))
+    assert render(catalogue, BUILD_DATE, parallel=True) == rendered
+    assert calls == [1]
+
+
+def test_a_render_error_in_the_second_process_stops_the_render(catalogue):
+    import hub.render as render_module
+    from hub.render.pages import SiteView
+
+    ef = catalogue.events_file
+    clash = Event.model_validate({"id": "upcoming", "title": "A future clinic", "kind": "virtual-clinic",
+                                  "phase": 2, "date": "2030-01-01"})
+    variant = dataclasses.replace(catalogue, events_file=ef.model_copy(update={"events": [*ef.events, clash]}))
+    site = SiteView(variant, BUILD_DATE)
+    jobs = [("events.md", "page"), ("index.md", "page")]
+    with pytest.raises(RenderError, match="'#upcoming' is used twice"):
+        render_module._in_two_processes(site, None, jobs, [("events.md", "page")])
