@@ -46,7 +46,7 @@ config_option = click.option(
 def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_url: str | None,
           build_date: dt.datetime | None, no_strict: bool) -> ExitCode:
     from hub import site
-    from hub.render import RenderError, banner_lines, navigation, render
+    from hub.render import RenderError, banner_lines, navigation, render_for_build
 
     if not config_file.is_file():
         raise click.UsageError(f"no config file at {config_file}; run the command from the project folder")
@@ -65,12 +65,16 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
     project = site.Project.at(config_file)
     catalogue = result.load.catalogue
     when = build_date.date() if build_date else dt.date.today()
+    rendered = None
     try:
         base_url = base_url or project.site_url()
-        files = render(catalogue, when, base_url=base_url, parallel=True)
+        # Large catalogues render in two processes; the downloads are still
+        # being written by the second while the generator builds the pages.
+        rendered = render_for_build(catalogue, when, base_url=base_url)
         built = site.build_site(
-            files, project=project, site_dir=site_dir, engine=engine, strict=not no_strict,
+            rendered.files, project=project, site_dir=site_dir, engine=engine, strict=not no_strict,
             nav=navigation(catalogue), extra={"urgent_help": banner_lines(catalogue)}, site_url=base_url,
+            pending=rendered.pending, finish=rendered.finish,
         )
     except RenderError as exc:
         click.echo(f"Build stopped: {exc}. {site_dir}/ was left unchanged.", err=True)
@@ -80,6 +84,9 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
             click.echo(f"  {line}", err=True)
         click.echo(f"Build stopped: {exc.message}. {site_dir}/ was left unchanged.", err=True)
         return ExitCode.PROBLEMS
+    finally:
+        if rendered is not None:
+            rendered.close()
     for line in built.log:
         click.echo(f"  {line}", err=True)
     name = {"mkdocs": "MkDocs", "zensical": "Zensical"}[engine]

@@ -12,53 +12,107 @@ import multiprocessing
 import os
 import re
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from hub import downloads
 from hub.catalogue import Catalogue
 from hub.loader import paused_gc
-from hub.render.pages import SiteView, banner_lines, navigation, page_paths, render_page
-from hub.render.paths import BROWSE, CONTENT_PAGES, WHATS_NEW, entry_urls
+from hub.render.pages import SiteView, banner_lines, navigation, page_paths, page_weight, render_page
+from hub.render.paths import CONTENT_PAGES, entry_urls
 
-__all__ = ["render", "navigation", "banner_lines", "entry_urls", "CONTENT_PAGES", "RenderError"]
+__all__ = ["render", "render_for_build", "Rendered", "navigation", "banner_lines", "entry_urls",
+           "CONTENT_PAGES", "RenderError"]
 
 _ANCHOR = re.compile(r"\{ #([a-z0-9-]+)[ }]|<[a-z]+ [^>]*\bid=\"([a-z0-9-]+)\"")
 
 PARALLEL_FROM = 2000
-"""With ``parallel=True``, catalogues of at least this many resources render in two processes."""
+"""`render_for_build` uses a second process from this many resources (below it, forking costs more than it saves)."""
+
+Job = tuple[str, str]
+"""``(page path, "page")`` or ``(download name, "download")``."""
 
 
 class RenderError(Exception):
     """The catalogue cannot be rendered as it stands (e.g. two anchors on one page)."""
 
 
-def render(catalogue: Catalogue, build_date: dt.date, base_url: str | None = None,
-           parallel: bool = False) -> dict[str, str]:
+def render(catalogue: Catalogue, build_date: dt.date, base_url: str | None = None) -> dict[str, str]:
     """Every generated file of the site, keyed by its path in the docs folder.
 
     `build_date` decides which events are upcoming and dates the downloads;
     `base_url` (the site's public address, when known) makes the Atom feed's
     links absolute.
+    """
+    rendered = render_for_build(catalogue, build_date, base_url, parallel=False)
+    return rendered.files | rendered.finish()
 
-    With `parallel` (what `hub build` asks for), a large catalogue is
-    rendered by two processes: a forked child takes Browse all, What's new
-    and the downloads while this one renders the section pages. The output
-    is the same text either way (a test compares them). Serving never asks
-    for it: forking a process that runs threads is unsafe.
+
+@dataclass
+class Rendered:
+    """What `render_for_build` returns: the pages now, the downloads from `finish()`.
+
+    The downloads are not pages (the generator only copies them), so a second
+    process may still be writing them while the generator builds the pages;
+    `finish()` waits for them. Call `close()` when the build is abandoned.
+    """
+
+    files: dict[str, str]
+    """Every page (and, when rendered in one process, every download), by path in the docs folder."""
+    pending: list[str] = field(default_factory=list)
+    """Paths of the downloads `finish()` returns (empty when they are already in `files`)."""
+    _finish: Callable[[], dict[str, str]] = field(default=dict, repr=False)
+    _close: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    def finish(self) -> dict[str, str]:
+        """The pending downloads, by path (waits for the second process)."""
+        return self._finish()
+
+    def close(self) -> None:
+        """Stop the second process if it is still running (the build failed or was abandoned)."""
+        self._close()
+
+
+def render_for_build(catalogue: Catalogue, build_date: dt.date, base_url: str | None = None,
+                     parallel: bool = True) -> Rendered:
+    """Render for `hub build`: with `parallel` and a large catalogue, in two processes.
+
+    A forked child (it inherits the loaded catalogue; nothing is copied to it)
+    renders about half the pages, by size, and then the downloads, while this
+    process renders the other half. The pages come back as soon as both
+    halves are done; the downloads follow through `Rendered.finish()`, so
+    they are written while the generator builds. The text is the same either
+    way (a test compares them). Serving never asks for this: forking a
+    process that runs threads is unsafe.
     """
     with paused_gc():
         site = SiteView(catalogue, build_date)
-        pages = page_paths(catalogue, site)
-        jobs = [(path, "page") for path in pages] + [(name, "download") for name in downloads.DOWNLOAD_NAMES]
-        child_jobs = [job for job in jobs if job[0] in (BROWSE, WHATS_NEW) or job[1] == "download"]
-        if parallel and _can_fork() and len(catalogue.resources) >= PARALLEL_FROM:
-            done = _in_two_processes(site, base_url, jobs, child_jobs)
-        else:
-            done = _run_jobs(site, base_url, jobs)
-    return {path: done[path] for path in pages} | {
-        downloads.DOWNLOAD_FILES[name]: done[name] for name in downloads.DOWNLOAD_NAMES}
+        paths = page_paths(catalogue, site)
+        pages: list[Job] = [(path, "page") for path in paths]
+        files: list[Job] = [(name, "download") for name in downloads.DOWNLOAD_NAMES]
+        if not (parallel and _can_fork() and len(catalogue.resources) >= PARALLEL_FROM):
+            done = _run_jobs(site, base_url, pages + files)
+            return Rendered({path: done[path] for path in paths} | _download_paths(done))
+        mine, theirs = _halves(site, pages)
+        return _in_two_processes(site, base_url, paths, mine, theirs, files)
 
 
-def _run_jobs(site: SiteView, base_url: str | None, jobs: list[tuple[str, str]]) -> dict[str, str]:
+def _download_paths(done: dict[str, str]) -> dict[str, str]:
+    return {downloads.DOWNLOAD_FILES[name]: done[name] for name in downloads.DOWNLOAD_NAMES}
+
+
+def _halves(site: SiteView, pages: list[Job]) -> tuple[list[Job], list[Job]]:
+    """Split the pages in two of about the same rendering time, largest first (LPT scheduling)."""
+    bins: tuple[list[Job], list[Job]] = ([], [])
+    loads = [0.0, 0.0]
+    for job in sorted(pages, key=lambda job: -page_weight(site, job[0])):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        bins[lighter].append(job)
+        loads[lighter] += page_weight(site, job[0])
+    return bins
+
+
+def _run_jobs(site: SiteView, base_url: str | None, jobs: list[Job]) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, kind in jobs:
         if kind == "page":
@@ -73,39 +127,62 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
 
 
-def _in_two_processes(site: SiteView, base_url: str | None, jobs: list[tuple[str, str]],
-                      child_jobs: list[tuple[str, str]]) -> dict[str, str]:
-    """Run `child_jobs` in a forked child (it inherits the catalogue: nothing is copied) and the rest here."""
+def _in_two_processes(site: SiteView, base_url: str | None, paths: list[str], mine: list[Job],
+                      theirs: list[Job], files: list[Job]) -> Rendered:
+    """Render `mine` here and `theirs`, then `files`, in a forked child that sends each batch when done."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, site, base_url, child_jobs), daemon=True)
+    child = context.Process(target=_child, args=(send, site, base_url, [theirs, files]), daemon=True)
     child.start()
     send.close()
-    try:
-        done = _run_jobs(site, base_url, [job for job in jobs if job not in child_jobs])
+
+    def batch(jobs: list[Job]) -> dict[str, str]:
         try:
             status, payload = receive.recv()
         except EOFError:  # the child died without a word: do its share here
-            status, payload = "ok", _run_jobs(site, base_url, child_jobs)
-    finally:
+            status, payload = "ok", _run_jobs(site, base_url, jobs)
+        if status == "render-error":
+            raise RenderError(payload)
+        if status != "ok":
+            raise RuntimeError(f"rendering in the second process failed:\n{payload}")
+        return payload
+
+    def close() -> None:
         receive.close()
+        if child.is_alive():
+            child.terminate()
         child.join()
-    if status == "render-error":
-        raise RenderError(payload)
-    if status != "ok":
-        raise RuntimeError(f"rendering in the second process failed:\n{payload}")
-    return done | payload
 
+    def finish() -> dict[str, str]:
+        try:
+            return _download_paths(batch(files))
+        finally:
+            close()
 
-def _child(send, site: SiteView, base_url: str | None, jobs: list[tuple[str, str]]) -> None:
     try:
-        with paused_gc():
-            result = ("ok", _run_jobs(site, base_url, jobs))
-    except RenderError as exc:
-        result = ("render-error", str(exc))
-    except Exception:  # noqa: BLE001 - reported in the parent, which raises it
-        result = ("failed", traceback.format_exc())
-    send.send(result)
+        done = _run_jobs(site, base_url, mine)
+        done |= batch(theirs)
+    except BaseException:
+        close()
+        raise
+    return Rendered({path: done[path] for path in paths}, list(downloads.DOWNLOAD_FILES.values()), finish, close)
+
+
+def _child(send, site: SiteView, base_url: str | None, batches: list[list[Job]]) -> None:
+    with paused_gc():
+        for jobs in batches:
+            try:
+                result = ("ok", _run_jobs(site, base_url, jobs))
+            except RenderError as exc:
+                result = ("render-error", str(exc))
+            except Exception:  # noqa: BLE001 - reported in the parent, which raises it
+                result = ("failed", traceback.format_exc())
+            try:
+                send.send(result)
+            except (BrokenPipeError, OSError):  # the parent has stopped listening
+                return
+            if result[0] != "ok":
+                return
     send.close()
 
 

@@ -34,6 +34,8 @@ _ALLOWED_LINK = re.compile(
 )
 _UNSAFE_INLINE = re.compile(r"([\\\[\]{}!|#])")
 _BLOCK_START = re.compile(r"^(\s*)([>#=+-]|\d+[.)])")
+_new_str = str.__new__
+"""``_new_str(Markup, text)`` marks text safe without `Markup.__new__`'s checks (text is already a str)."""
 
 
 def one_line(value: object) -> str:
@@ -52,7 +54,7 @@ def md_text(value: object) -> Markup:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    return Markup(one_line(value).translate(_MD_TABLE))
+    return _new_str(Markup, " ".join(str(value).split()).translate(_MD_TABLE))
 
 
 def md_inline(value: object) -> Markup:
@@ -79,12 +81,17 @@ def h(value: object) -> Markup:
     """Text for a raw HTML context (attribute values included)."""
     if value is None:
         return Markup("")
-    return Markup(one_line(value).translate(_ATTR_TABLE))
+    return _new_str(Markup, html_attr(value))
+
+
+def html_attr(value: object) -> str:
+    """Like `h`, as a plain string (for building HTML in Python)."""
+    return " ".join(str(value).split()).translate(_ATTR_TABLE)
 
 
 def md_url(url: str) -> Markup:
     """A link destination for Markdown: angle brackets keep parentheses in DOIs intact."""
-    return Markup("<" + url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") + ">")
+    return _new_str(Markup, "<" + url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") + ">")
 
 
 _MD_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?([^\s<>)]+(?:\([^\s<>)]*\)[^\s<>)]*)*)>?\s*\)")

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from hub.catalogue import Catalogue
 from hub.model import AUDIENCE_LABELS, SETTING_LABELS, SLUG_PATTERN, TYPE_LABELS, Event, Resource
 from hub.render import citation
-from hub.render.escape import h, md_inline, md_text, md_url, plain_text, sms_href, tel_href
+from hub.render.escape import h, html_attr, md_inline, md_text, md_url, plain_text, sms_href, tel_href
 from hub.render.paths import (
     BROWSE,
     CONTENT_PAGES,
@@ -149,9 +149,9 @@ class SiteView:
             rows.append(BROWSE_ROW.format(
                 id=_anchor(r.id), type=r.type.value, year=year or "",
                 audience=" ".join(a.value for a in r.audience), setting=" ".join(s.value for s in r.setting),
-                topic=h(" ".join(r.topics)), text=h(self.search_text(r)), href=h(link.entry_url(r.id)),
-                title=h(r.title), byline=h(self.byline(r)), type_label=h(TYPE_LABELS[r.type.value]),
-                for_text=h(self.for_text(r)), topics=h(", ".join(self.topics_of(r))),
+                topic=html_attr(" ".join(r.topics)), text=html_attr(self.search_text(r)), href=html_attr(link.entry_url(r.id)),
+                title=html_attr(r.title), byline=html_attr(self.byline(r)), type_label=html_attr(TYPE_LABELS[r.type.value]),
+                for_text=html_attr(self.for_text(r)), topics=html_attr(", ".join(self.topics_of(r))),
                 status=f' <strong class="hub-badge">{status.capitalize()}</strong>' if status != "current" else "",
             ))
         return Markup("\n".join(rows))
@@ -427,6 +427,18 @@ def page_paths(cat: Catalogue, site: SiteView | None = None) -> list[str]:
     if site.unplaced:
         paths.append(OTHER)
     return paths + [BROWSE, WHATS_NEW, PROGRAMME, EVENTS, ORGANISATIONS, DATA_DICTIONARY, PEOPLE, DOWNLOADS]
+
+
+def page_weight(site: SiteView, path: str) -> float:
+    """A page's rendering time, roughly, in entries: to share pages fairly between two processes."""
+    for section in site.cat.sections:
+        if section_path(section) == path:
+            return sum(len(sub.resources) for sub in section.subsections)
+    if path == BROWSE:
+        return len(site.cat.resources) / 3  # a table row costs about a third of a full entry
+    if path == OTHER:
+        return len(site.unplaced)
+    return 20
 
 
 def render_page(site: SiteView, path: str) -> str:

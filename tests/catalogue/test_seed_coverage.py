@@ -7,7 +7,6 @@ where they are not present.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 

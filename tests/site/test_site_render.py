@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -189,22 +190,54 @@ def test_two_processes_render_exactly_what_one_does(catalogue, rendered, monkeyp
     import hub.render as render_module
 
     monkeypatch.setattr(render_module, "PARALLEL_FROM", 0)
-    calls = []
-    real = render_module._in_two_processes
-    monkeypatch.setattr(render_module, "_in_two_processes", lambda *a: calls.append(1) or real(*a))
-    assert render(catalogue, BUILD_DATE, parallel=True) == rendered
-    assert calls == [1]
+    parent = os.getpid()
+    pids = []
+    real = render_module._run_jobs
+    monkeypatch.setattr(render_module, "_run_jobs", lambda *a: pids.append(os.getpid()) or real(*a))
+    result = render_module.render_for_build(catalogue, BUILD_DATE)
+    try:
+        assert result.pending == [p for p in rendered if p.startswith("downloads/")]
+        assert set(result.files).isdisjoint(result.pending)
+        assert result.files | result.finish() == rendered
+    finally:
+        result.close()
+    assert pids == [parent]  # the child's calls happen in its own copy of this test's list
+
+
+def test_the_pages_are_shared_out_by_size(catalogue):
+    from hub.render import _halves
+    from hub.render.pages import SiteView, page_paths, page_weight
+
+    site = SiteView(catalogue, BUILD_DATE)
+    mine, theirs = _halves(site, [(p, "page") for p in page_paths(catalogue, site)])
+    weights = [sum(page_weight(site, p) for p, _ in half) for half in (mine, theirs)]
+    assert mine and theirs and sorted(mine + theirs) == sorted((p, "page") for p in page_paths(catalogue, site))
+    assert abs(weights[0] - weights[1]) <= max(page_weight(site, p) for p in page_paths(catalogue, site))
+
+
+def _clashing(catalogue):
+    ef = catalogue.events_file
+    clash = Event.model_validate({"id": "upcoming", "title": "A future clinic", "kind": "virtual-clinic",
+                                  "phase": 2, "date": "2030-01-01"})
+    return dataclasses.replace(catalogue, events_file=ef.model_copy(update={"events": [*ef.events, clash]}))
 
 
 def test_a_render_error_in_the_second_process_stops_the_render(catalogue):
     import hub.render as render_module
     from hub.render.pages import SiteView
 
-    ef = catalogue.events_file
-    clash = Event.model_validate({"id": "upcoming", "title": "A future clinic", "kind": "virtual-clinic",
-                                  "phase": 2, "date": "2030-01-01"})
-    variant = dataclasses.replace(catalogue, events_file=ef.model_copy(update={"events": [*ef.events, clash]}))
-    site = SiteView(variant, BUILD_DATE)
-    jobs = [("events.md", "page"), ("index.md", "page")]
+    site = SiteView(_clashing(catalogue), BUILD_DATE)
     with pytest.raises(RenderError, match="'#upcoming' is used twice"):
-        render_module._in_two_processes(site, None, jobs, [("events.md", "page")])
+        render_module._in_two_processes(site, None, ["index.md", "events.md"], [("index.md", "page")],
+                                        [("events.md", "page")], [("json", "download")])
+
+
+def test_a_crash_in_the_second_process_is_reported_not_hidden(catalogue, monkeypatch):
+    import hub.render as render_module
+    from hub.render.pages import SiteView
+
+    site = SiteView(catalogue, BUILD_DATE)
+    result = render_module._in_two_processes(site, None, ["index.md"], [("index.md", "page")], [],
+                                             [("no-such-download", "download")])
+    with pytest.raises(RuntimeError, match="unknown download 'no-such-download'"):
+        result.finish()
