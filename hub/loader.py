@@ -79,7 +79,22 @@ class _Loader(libyaml.CSafeLoader if libyaml.__with_libyaml__ else libyaml.SafeL
         return super().resolve(kind, value, implicit)
 
 
+_MAY_NOT_BE_TEXT = frozenset(first for first in _RESOLVER_12.versioned_resolver if first)
+"""First characters for which ruamel's YAML 1.2 resolver has a rule (digits, signs, '.', '~', n/t/f…)."""
+
+
+def _plain_value(value: str) -> Any:
+    """What a plain (unquoted) scalar means by the YAML 1.2 core schema."""
+    if value and value[0] not in _MAY_NOT_BE_TEXT:
+        return value  # no implicit type starts with this character: it is text (most values)
+    return _plain_value_by_rule(value)
+
+
 @lru_cache(maxsize=65536)
+def _plain_value_by_rule(value: str) -> Any:
+    return resolve_scalar(value, _plain_tag(value), None)
+
+
 def _plain_tag(value: str) -> str:
     return str(_RESOLVER_12.resolve(RuamelScalarNode, value, (True, False)))
 
@@ -390,8 +405,9 @@ class _Builder:
             raise _TooBig
         self._check(node)
         if isinstance(node, ScalarNode):
-            tag = _plain_tag(node.value) if node.tag == _IMPLICIT else node.tag
-            return resolve_scalar(node.value, tag, node.style)
+            if node.tag == _IMPLICIT:
+                return _plain_value(node.value)
+            return resolve_scalar(node.value, node.tag, node.style)
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         assert isinstance(node, SequenceNode)

@@ -91,3 +91,16 @@ def test_an_anchor_without_an_alias_is_plain_data() -> None:
 @pytest.mark.parametrize("text", ["---\n", "~\n", "null\n", "---\n...\n"])
 def test_a_document_with_nothing_in_it_is_an_empty_file(text: str) -> None:
     assert [p.code for p in load_yaml_text(text, "f.yaml").problems] == ["empty-file"]
+
+
+@pytest.mark.parametrize("value", [
+    "", "~", "null", "Null", "NULL", "true", "True", "FALSE", "yes", "no", "on", "0", "-1", "+7", "0o17", "0x1F",
+    "1_000", "012", "1.5", "-.5", ".inf", "-.Inf", ".nan", "1e3", "2024-01-06", "10.1000/x", "nice-ng225",
+    "https://example.org/a", "Kapur N", "<<", "=", "!x", "&a", "*b", "ftp", "none", "t", "n",
+])
+def test_the_first_character_shortcut_agrees_with_the_yaml_12_rules(value: str) -> None:
+    from hub.loader import _plain_tag, _plain_value, resolve_scalar
+
+    quick, by_rule = _plain_value(value), resolve_scalar(value, _plain_tag(value), None)
+    assert type(quick) is type(by_rule)
+    assert quick == by_rule or (quick != quick and by_rule != by_rule)  # NaN is not equal to itself
