@@ -50,8 +50,13 @@ class Catalogue:
     people_file: PeopleFile
     programme: ProgrammeFile
     helplines_file: HelplinesFile
-    sources: dict[str, str] = field(default_factory=dict)
-    """Record id → 'data/file.yaml:line', for reports and the link checker."""
+    files: dict[str, LoadedYaml] = field(default_factory=dict, repr=False)
+    """Shown path → the loaded file, to say where a record is."""
+
+    @cached_property
+    def sources(self) -> dict[str, str]:
+        """Record id → 'data/file.yaml:line', for reports and the link checker (worked out when asked)."""
+        return _sources(self.files)
 
     @property
     def sections(self) -> list[Section]:
@@ -198,7 +203,7 @@ def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
             people_file=models["people.yaml"],
             programme=models["programme.yaml"],
             helplines_file=models["helplines.yaml"],
-            sources=_sources(files),
+            files=files,
         )
     return LoadResult(catalogue, problems, files, records)
 

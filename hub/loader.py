@@ -137,7 +137,7 @@ class LoadedYaml:
                              if isinstance(value, (dict, list)))
         return out
 
-    def locate(self, path: Path_, key: bool = False) -> Location | None:
+    def locate(self, path: Path_, key: bool = False) -> Location:
         """The location of ``path`` (of its key, with ``key=True``), else of its closest parent."""
         node = self.root
         if node is None:
@@ -161,17 +161,22 @@ class LoadedYaml:
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector for a burst of allocation (it is restored afterwards).
 
     Loading and rendering create millions of small objects that stay alive
     and form no cycles; each automatic collection walks all of them again.
+    With `freeze` (for a one-shot command such as `hub build`), everything
+    still alive at the end is moved out of the collector's sight before it
+    restarts; otherwise its first pass would walk all of it once more.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

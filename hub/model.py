@@ -50,6 +50,9 @@ class Ref:
         return f"Ref({self.kind!r})"
 
 
+_SLUG = re.compile(SLUG_PATTERN)
+
+
 def _text(value: str) -> str:
     value = value.strip()
     if not value:
@@ -58,7 +61,7 @@ def _text(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not re.match(SLUG_PATTERN, value):
+    if not _SLUG.match(value):
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-record"
         raise PydanticCustomError(
             "not-slug",

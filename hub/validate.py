@@ -86,23 +86,23 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 def check_ids(load: LoadResult) -> list[Problem]:
     """Every id is unique across all data files (they are also page anchors)."""
     problems = []
-    first: dict[str, tuple[str, int]] = {}
+    first: dict[str, tuple[str, LoadedYaml, tuple]] = {}
     for shown, loaded in load.files.items():
         for record_id, path in loaded.record_ids:
+            if record_id not in first:
+                first[record_id] = (shown, loaded, path)  # located only if a second one turns up
+                continue
             loc = loaded.locate(path + ("id",))
-            line = loc.line if loc else 1
-            if record_id in first:
-                other_file, other_line = first[record_id]
-                where = f"line {other_line}" if other_file == shown else f"{other_file}:{other_line}"
-                problems.append(Problem(
-                    shown, line, loc.column if loc else None, "duplicate-id",
-                    f"the id '{record_id}' is already used ({where}); ids must be unique across all data files",
-                    field=format_path(path + ("id",)),
-                    hint=f"if this is the same record, delete one copy and list the id in both places; "
-                         f"otherwise choose a new id such as '{record_id}-2'",
-                ))
-            else:
-                first[record_id] = (shown, line)
+            other_file, other_loaded, other_path = first[record_id]
+            other_line = other_loaded.locate(other_path + ("id",)).line
+            where = f"line {other_line}" if other_file == shown else f"{other_file}:{other_line}"
+            problems.append(Problem(
+                shown, loc.line, loc.column, "duplicate-id",
+                f"the id '{record_id}' is already used ({where}); ids must be unique across all data files",
+                field=format_path(path + ("id",)),
+                hint=f"if this is the same record, delete one copy and list the id in both places; "
+                     f"otherwise choose a new id such as '{record_id}-2'",
+            ))
     return problems
 
 

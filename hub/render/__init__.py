@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from hub import downloads
 from hub.catalogue import Catalogue
 from hub.loader import paused_gc
-from hub.render.pages import SiteView, banner_lines, navigation, page_paths, page_weight, render_page
+from hub.render.pages import (
+    SiteView,
+    banner_lines,
+    navigation,
+    page_paths,
+    page_weight,
+    render_page,
+)
 from hub.render.paths import CONTENT_PAGES, entry_urls
 
 __all__ = ["render", "render_for_build", "Rendered", "navigation", "banner_lines", "entry_urls",

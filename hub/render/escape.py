@@ -23,12 +23,24 @@ from markupsafe import Markup
 
 # md_text escapes Python-Markdown's ESCAPED_CHARS plus `|` (tables) with a
 # backslash; `<`, `>` and `&` become entities instead, as Python-Markdown has
-# no backslash escape for `<`. (str.translate is several times faster than a
-# regular expression; render() calls these a few hundred thousand times at
-# 10,000 resources.)
-_MD_TABLE = str.maketrans({**{c: "\\" + c for c in "\\`*_{}[]()#+-.!|"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_HTML_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+# no backslash escape for `<`. The tables say what each character becomes;
+# `_replace_all` applies them with chained str.replace, which is ten times
+# faster than str.translate or a regular expression (render() escapes a few
+# hundred thousand values at 10,000 resources). The backslash and `&` go first,
+# so that no replacement is escaped again.
+MD_ESCAPES = {"\\": "\\\\", "&": "&amp;", "<": "&lt;", ">": "&gt;",
+              **{c: "\\" + c for c in "`*_{}[]()#+-.!|"}}
+HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+ATTR_ESCAPES = {**HTML_ESCAPES, '"': "&quot;", "'": "&#x27;"}
+
+
+def _replace_all(text: str, table: dict[str, str]) -> str:
+    for char, replacement in table.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
 _ALLOWED_LINK = re.compile(
     r"\[(?P<text>[^\[\]\n]+)\]\(\s*<?(?P<url>(?:https?://|mailto:)[^\s<>]+?)>?\s*\)"
 )
@@ -45,7 +57,7 @@ def one_line(value: object) -> str:
 
 def html_entities(text: str) -> str:
     """`&`, `<` and `>` as entities; Markdown passes entities through untouched."""
-    return text.translate(_HTML_TABLE)
+    return _replace_all(text, HTML_ESCAPES)
 
 
 def md_text(value: object) -> Markup:
@@ -54,7 +66,7 @@ def md_text(value: object) -> Markup:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    return _new_str(Markup, " ".join(str(value).split()).translate(_MD_TABLE))
+    return _new_str(Markup, _replace_all(" ".join(str(value).split()), MD_ESCAPES))
 
 
 def md_inline(value: object) -> Markup:
@@ -86,7 +98,7 @@ def h(value: object) -> Markup:
 
 def html_attr(value: object) -> str:
     """Like `h`, as a plain string (for building HTML in Python)."""
-    return " ".join(str(value).split()).translate(_ATTR_TABLE)
+    return _replace_all(" ".join(str(value).split()), ATTR_ESCAPES)
 
 
 def md_url(url: str) -> Markup:

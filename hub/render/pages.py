@@ -108,6 +108,8 @@ class SiteView:
     """Resource id → the page holding its full entry."""
     full_at: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Resource id → (section id, subsection id) of its full entry."""
+    _labels: dict[tuple, tuple[Markup, Markup]] = field(default_factory=dict, repr=False)
+    _topic_links: dict[tuple, Markup] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.entry_page = entry_pages(self.cat)
@@ -168,13 +170,19 @@ class SiteView:
 
     def labels_md(self, r: Resource) -> tuple[Markup, Markup]:
         """The audiences and the settings of a resource, as escaped Markdown text."""
-        return (md_text(", ".join(AUDIENCE_LABELS[a.value] for a in r.audience)),
-                md_text(", ".join(SETTING_LABELS[s.value] for s in r.setting)))
+        key = (tuple(r.audience), tuple(r.setting))
+        if key not in self._labels:  # a few dozen combinations serve every entry
+            self._labels[key] = (md_text(", ".join(AUDIENCE_LABELS[a.value] for a in r.audience)),
+                                 md_text(", ".join(SETTING_LABELS[s.value] for s in r.setting)))
+        return self._labels[key]
 
     def topic_links_md(self, r: Resource, link: Linker) -> Markup:
         """Each topic of a resource as a link to Browse all, filtered by that topic."""
-        return Markup(", ".join(f"[{md_text(self.cat.topics[t].title)}]({link.md(BROWSE, query='topic=' + t)})"
-                                for t in r.topics))
+        key = (link.page, tuple(r.topics))
+        if key not in self._topic_links:
+            self._topic_links[key] = Markup(", ".join(
+                f"[{md_text(self.cat.topics[t].title)}]({link.md(BROWSE, query='topic=' + t)})" for t in r.topics))
+        return self._topic_links[key]
 
     def for_text(self, r: Resource) -> str:
         """'Adults; Hospital, Community': who and where, for the Browse-all table."""
@@ -336,9 +344,12 @@ def navigation(cat: Catalogue) -> list:
 # --- the Jinja environment ----------------------------------------------------------
 
 
+_SLUG = re.compile(SLUG_PATTERN)
+
+
 def _anchor(value: str) -> Markup:
     """An id as an anchor: ids are validated slugs, so they need no escaping (but check)."""
-    if not re.fullmatch(SLUG_PATTERN, str(value)):
+    if not _SLUG.fullmatch(str(value)):
         raise ValueError(f"not a slug, cannot be an anchor: {value!r}")
     return Markup(value)
 
@@ -438,7 +449,9 @@ def page_weight(site: SiteView, path: str) -> float:
         return len(site.cat.resources) / 3  # a table row costs about a third of a full entry
     if path == OTHER:
         return len(site.unplaced)
-    return 20
+    if path == HOME:
+        return 400  # it looks up the resources it cites
+    return 150
 
 
 def render_page(site: SiteView, path: str) -> str:

@@ -110,3 +110,21 @@ def test_tel_links_dial_digits_only(number, href):
 def test_sms_links_only_for_numbers():
     assert sms_href("85258") == "sms:85258"
     assert sms_href("text SHOUT to 85258") is None
+
+
+# --- the fast escaping gives what a character-by-character table gives --------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from hub.render import escape as esc  # noqa: E402
+
+_SPECIALS = st.sampled_from(list("\\`*_{}[]()#+-.!|&<>\"' aé\n\t;x"))
+
+
+@given(st.text(_SPECIALS, max_size=40) | st.text(max_size=40))
+def test_chained_replacements_equal_a_translation_table(text: str) -> None:
+    one_line = " ".join(text.split())
+    assert esc.md_text(text) == one_line.translate(str.maketrans(esc.MD_ESCAPES))
+    assert esc.html_attr(text) == one_line.translate(str.maketrans(esc.ATTR_ESCAPES))
+    assert esc.html_entities(text) == text.translate(str.maketrans(esc.HTML_ESCAPES))
