@@ -34,7 +34,12 @@ HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 ATTR_ESCAPES = {**HTML_ESCAPES, '"': "&quot;", "'": "&#x27;"}
 
 
+_MD_SPECIAL = re.compile("[" + re.escape("".join(MD_ESCAPES)) + "]")
+
+
 def _replace_all(text: str, table: dict[str, str]) -> str:
+    if table is MD_ESCAPES and not _MD_SPECIAL.search(text):
+        return text  # names, journals and most words need no escaping
     for char, replacement in table.items():
         if char in text:
             text = text.replace(char, replacement)

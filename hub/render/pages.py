@@ -98,6 +98,21 @@ BROWSE_ROW = (
 """One row of the Browse-all table; ids, types, years, audiences and settings are slugs or digits."""
 
 
+@dataclass(frozen=True)
+class EntryView:
+    """The pieces of a resource's full entry that Python works out, all escaped for Markdown."""
+
+    citation: Markup
+    link_url: Markup | None
+    """The main link's destination, or None when there is no verified link."""
+    link_text: str
+    audience: Markup
+    setting: Markup
+    topic_links: Markup
+    replaces: list[Resource]
+    """The resources this one supersedes."""
+
+
 @dataclass
 class SiteView:
     """The catalogue arranged for the templates: lookups and orderings, computed once."""
@@ -167,6 +182,16 @@ class SiteView:
             text += f" ({year})" if text else str(year)
         where = r.journal or (r.organisation if r.authors else "")
         return f"{text}. {where}" if where and text else text or where
+
+    def entry_view(self, r: Resource, link: Linker) -> EntryView:
+        """What the `entry` macro prints besides the resource's own fields."""
+        target = citation.link_target(r)
+        audience, setting = self.labels_md(r)
+        return EntryView(
+            citation=citation.citation_md(r), link_url=md_url(target) if target else None,
+            link_text=citation.link_text(r) if target else "", audience=audience, setting=setting,
+            topic_links=self.topic_links_md(r, link), replaces=self.cat.replaced_by.get(r.id, []),
+        )
 
     def labels_md(self, r: Resource) -> tuple[Markup, Markup]:
         """The audiences and the settings of a resource, as escaped Markdown text."""
