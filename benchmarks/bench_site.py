@@ -27,11 +27,15 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+_STARTED = time.perf_counter()
+"""When this script started, before anything of the hub is imported (for the layer measured inside)."""
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -134,6 +138,9 @@ def child_full(data: Path, site_dir: Path) -> None:
     stages["write+generator+swap"] = time.perf_counter() - t
     stages["generator"] = built.engine_seconds
     stages["waited for downloads"] = built.waited_seconds
+    # Everything this process did besides running the generator: importing
+    # the hub, validating, rendering, writing, waiting for the downloads, swapping.
+    stages["layer"] = time.perf_counter() - _STARTED - built.engine_seconds
     # The work folder keeps the generated docs and config: the plain build reuses them as static files.
     (work,) = set(ROOT.glob(site.WORK_PREFIX + "*")) - before
     print(json.dumps({"stages": stages, "work": str(work)}))
@@ -155,45 +162,63 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, out
 
 
-def bench(n: int, tmp: Path) -> dict:
+def bench(n: int, tmp: Path, repeat: int) -> dict:
+    """`repeat` rounds of (full build, plain build) on one synthetic catalogue, alternating."""
     data = tmp / f"data-{n}"
     synthetic_catalogue(n, data)
-    yaml_mb = (data / "resources.yaml").stat().st_size / 1e6
-    full_s, full_mb, out = run_measured([sys.executable, __file__, "--child", "full", str(data),
-                                         str(tmp / f"site-full-{n}")])
-    child = json.loads(out.strip().splitlines()[-1])
-    stages, work = child["stages"], Path(child["work"])
-    try:
-        pages_mb = sum(p.stat().st_size for p in (work / "docs").rglob("*.md")) / 1e6
-        plain_s, plain_mb, _ = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                                             "-f", str(work / "mkdocs.yml")])
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return {"n": n, "yaml_mb": yaml_mb, "pages_mb": pages_mb, "full_s": full_s, "full_mb": full_mb,
-            "plain_s": plain_s, "plain_mb": plain_mb, "stages": stages}
+    row: dict = {"n": n, "yaml_mb": (data / "resources.yaml").stat().st_size / 1e6,
+                 "full_s": [], "full_mb": [], "plain_s": [], "plain_mb": [], "stages": []}
+    for _ in range(repeat):
+        full_s, full_mb, out = run_measured([sys.executable, __file__, "--child", "full", str(data),
+                                             str(tmp / f"site-full-{n}")])
+        child = json.loads(out.strip().splitlines()[-1])
+        work = Path(child["work"])
+        try:
+            row["pages_mb"] = sum(p.stat().st_size for p in (work / "docs").rglob("*.md")) / 1e6
+            plain_s, plain_mb, _ = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                                                 "-f", str(work / "mkdocs.yml")])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        for key, value in (("full_s", full_s), ("full_mb", full_mb), ("plain_s", plain_s), ("plain_mb", plain_mb),
+                           ("stages", child["stages"])):
+            row[key].append(value)
+    return row
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _span(values: list[float]) -> str:
+    """'34.7 s (33.9–35.2)': the median and, over several rounds, the range."""
+    text = f"{_median(values):.1f} s"
+    return text + (f" ({min(values):.1f}–{max(values):.1f})" if len(values) > 1 else "")
 
 
 def report(rows: list[dict]) -> str:
-    """A Markdown table: the two builds side by side, then where the difference goes."""
+    """A Markdown table: the two builds side by side (medians), then where the difference goes."""
     lines = [
-        "| resources | YAML | pages | full build | plain mkdocs | added | of which validate | of which render "
-        "| render / plain | peak memory full | peak memory plain | full s per 1,000 | plain s per 1,000 |",
-        "|" + "---:|" * 13,
+        "| resources | YAML | pages | full build | plain mkdocs | added | layer measured inside "
+        "| of which validate | of which render | peak memory full / plain | full / plain s per 1,000 |",
+        "|" + "---:|" * 11,
     ]
     for r in rows:
-        added = r["full_s"] - r["plain_s"]
-        st = r["stages"]
+        full, plain = _median(r["full_s"]), _median(r["plain_s"])
+        added = full - plain
+        stage = {key: _median([st[key] for st in r["stages"]]) for key in ("layer", "validate", "render")}
         lines.append(
-            f"| {r['n']:,} | {r['yaml_mb']:.1f} MB | {r['pages_mb']:.1f} MB | {r['full_s']:.1f} s | "
-            f"{r['plain_s']:.1f} s | +{added:.1f} s (+{added / r['plain_s'] * 100:.0f}%) | {st['validate']:.1f} s | "
-            f"{st['render']:.1f} s | {st['render'] / r['plain_s'] * 100:.0f}% | {r['full_mb']:.0f} MB | "
-            f"{r['plain_mb']:.0f} MB | {r['full_s'] / r['n'] * 1000:.1f} | {r['plain_s'] / r['n'] * 1000:.1f} |")
+            f"| {r['n']:,} | {r['yaml_mb']:.1f} MB | {r['pages_mb']:.1f} MB | {_span(r['full_s'])} | "
+            f"{_span(r['plain_s'])} | {added:+.1f} s ({added / plain * 100:+.0f}%) | "
+            f"{stage['layer']:.1f} s ({stage['layer'] / plain * 100:.0f}%) | {stage['validate']:.1f} s | "
+            f"{stage['render']:.1f} s | {_median(r['full_mb']):.0f} / {_median(r['plain_mb']):.0f} MB | "
+            f"{full / r['n'] * 1000:.1f} / {plain / r['n'] * 1000:.1f} |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per size; medians are reported (default 3)")
     parser.add_argument("--child", nargs=3, metavar=("ROLE", "DATA", "SITE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -204,8 +229,8 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         for n in args.sizes:
-            rows.append(bench(n, Path(tmp)))
-            print(f"  {n:,} resources done ({rows[-1]['full_s']:.1f}s full, {rows[-1]['plain_s']:.1f}s plain)",
+            rows.append(bench(n, Path(tmp), args.repeat))
+            print(f"  {n:,} resources done (full {_span(rows[-1]['full_s'])}, plain {_span(rows[-1]['plain_s'])})",
                   flush=True)
     print(report(rows))
 

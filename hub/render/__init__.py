@@ -33,7 +33,7 @@ __all__ = ["render", "render_for_build", "Rendered", "navigation", "banner_lines
 
 _ANCHOR = re.compile(r"\{ #([a-z0-9-]+)[ }]|<[a-z]+ [^>]*\bid=\"([a-z0-9-]+)\"")
 
-PARALLEL_FROM = 2000
+PARALLEL_FROM = 500
 """`render_for_build` uses a second process from this many resources (below it, forking costs more than it saves)."""
 
 Job = tuple[str, str]
