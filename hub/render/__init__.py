@@ -34,7 +34,15 @@ __all__ = ["render", "render_for_build", "Rendered", "navigation", "banner_lines
 _ANCHOR = re.compile(r"\{ #([a-z0-9-]+)[ }]|<[a-z]+ [^>]*\bid=\"([a-z0-9-]+)\"")
 
 PARALLEL_FROM = 500
-"""`render_for_build` uses a second process from this many resources (below it, forking costs more than it saves)."""
+"""`render_for_build` uses a second process from this many resources (below it, forking costs more than it saves).
+
+The environment variable ``HUB_PARALLEL_FROM`` overrides it (the site tests
+set 0, so that their small catalogue goes through the two-process path)."""
+
+
+def _parallel_from() -> int:
+    value = os.environ.get("HUB_PARALLEL_FROM", "")
+    return int(value) if value.isdigit() else PARALLEL_FROM
 
 Job = tuple[str, str]
 """``(page path, "page")`` or ``(download name, "download")``."""
@@ -97,7 +105,7 @@ def render_for_build(catalogue: Catalogue, build_date: dt.date, base_url: str | 
         paths = page_paths(catalogue, site)
         pages: list[Job] = [(path, "page") for path in paths]
         files: list[Job] = [(name, "download") for name in downloads.DOWNLOAD_NAMES]
-        if not (parallel and _can_fork() and len(catalogue.resources) >= PARALLEL_FROM):
+        if not (parallel and _can_fork() and len(catalogue.resources) >= _parallel_from()):
             done = _run_jobs(site, base_url, pages + files)
             return Rendered({path: done[path] for path in paths} | _download_paths(done))
         mine, theirs = _halves(site, pages)
