@@ -163,17 +163,23 @@ def load_files(data_dir: Path, root: Path | None = None) -> tuple[dict[str, Load
     return files, problems
 
 
+def files_by_name(files: dict[str, LoadedYaml]) -> dict[str, LoadedYaml]:
+    """The loaded files by file name: ``{"resources.yaml": …}`` (the keys of `DATA_FILES`)."""
+    return {shown.rsplit("/", 1)[-1]: loaded for shown, loaded in files.items()}
+
+
 def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
     """Load and check every data file's shape (cross-file checks are in `hub.validate`)."""
     root = root or data_dir.parent
     files, problems = load_files(data_dir, root)
     models: dict[str, BaseModel] = {}
     records: dict[str, list[tuple[str, Record]]] = {}
+    by_name = files_by_name(files)
     for name, model in DATA_FILES.items():
-        shown = next((s for s in files if s.endswith("/" + name) or s == name), None)
-        if shown is None:
+        if name not in by_name:
             continue
-        loaded = files[shown]
+        loaded = by_name[name]
+        shown = loaded.path
         problems.extend(loaded.problems)
         if loaded.problems or loaded.data is None:
             continue

@@ -21,7 +21,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from hub.catalogue import LoadResult, load_catalogue
+from hub.catalogue import LoadResult, files_by_name, load_catalogue
 from hub.loader import LoadedYaml, format_path, paused_gc
 from hub.messages import suggest
 from hub.model import DATA_FILES, Event, Organisation, Ref, Resource, inner_model, record_lists
@@ -161,14 +161,10 @@ def iter_references(obj: BaseModel, path: tuple = ()):
 _LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]$")
 
 
-def _files_by_name(load: LoadResult) -> dict[str, LoadedYaml]:
-    return {shown.rsplit("/", 1)[-1]: loaded for shown, loaded in load.files.items()}
-
-
 def _ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
     """Ids per kind, from the raw data, so a reference to a record with other errors still resolves."""
     out: dict[str, set[str]] = {}
-    files = _files_by_name(load)
+    files = files_by_name(load.files)
     for name, model in DATA_FILES.items():
         loaded = files.get(name)
         if loaded is None or not isinstance(loaded.data, dict):
@@ -183,7 +179,7 @@ def _ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
 
 def _unreadable_kinds(load: LoadResult) -> set[str]:
     """Kinds whose file could not be read: references to them cannot be checked this run."""
-    files = _files_by_name(load)
+    files = files_by_name(load.files)
     return {
         item_type.record_kind
         for name, model in DATA_FILES.items()

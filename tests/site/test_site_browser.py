@@ -7,7 +7,6 @@ Chromium, and axe-core comes from `npm install` (package.json).
 from __future__ import annotations
 
 import functools
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.e2e.harness import CHROMIUM_ARGS, chromium_missing, chromium_path
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -40,11 +39,12 @@ def site_url(built_site) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
+    missing = chromium_missing()  # the same browser, and the same reason, as the e2e suite
+    if missing:
+        pytest.skip(missing)
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        chromium = p.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
