@@ -241,3 +241,16 @@ def test_a_crash_in_the_second_process_is_reported_not_hidden(catalogue, monkeyp
                                              [("no-such-download", "download")])
     with pytest.raises(RuntimeError, match="unknown download 'no-such-download'"):
         result.finish()
+
+
+@pytest.mark.parametrize("text", [
+    "## A { #help }\n\n### B { #help .hub-entry }\n",
+    "## A { #help }\n\n<div class=\"x\" id=\"help\" markdown>\n",
+    "<section id=\"help\"></section>\n<p class=\"y\" id=\"help\"></p>\n",
+])
+def test_an_anchor_twice_on_a_page_is_found_in_markdown_and_in_html(text):
+    from hub.render import check_anchors
+
+    with pytest.raises(RenderError, match="'#help' is used twice"):
+        check_anchors("page.md", text)
+    check_anchors("page.md", text.replace("help", "one", 1))
