@@ -132,17 +132,21 @@ class LoadedYaml:
     def record_ids(self) -> list[tuple[str, Path_]]:
         """Every mapping in the file that has a text ``id``: ``(id, path of the mapping)``, in file order."""
         out: list[tuple[str, Path_]] = []
-        stack: list[tuple[Any, Path_]] = [(self.data, ())]
-        while stack:
-            data, path = stack.pop()
-            if isinstance(data, dict):
-                if isinstance(data.get("id"), str):
+
+        def walk(data: Any, path: Path_) -> None:
+            if type(data) is dict:
+                if type(data.get("id")) is str:
                     out.append((data["id"], path))
-                stack.extend((value, path + (key,)) for key, value in reversed(data.items())
-                             if isinstance(value, (dict, list)))
-            elif isinstance(data, list):
-                stack.extend((value, path + (i,)) for i, value in reversed(list(enumerate(data)))
-                             if isinstance(value, (dict, list)))
+                for key, value in data.items():
+                    if type(value) is dict or type(value) is list:
+                        walk(value, path + (key,))
+            else:
+                for index, value in enumerate(data):
+                    if type(value) is dict or type(value) is list:
+                        walk(value, path + (index,))
+
+        if type(self.data) is dict or type(self.data) is list:
+            walk(self.data, ())
         return out
 
     def locate(self, path: Path_, key: bool = False) -> Location:
