@@ -18,6 +18,7 @@ little. Three filters mark their output safe:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -58,6 +59,12 @@ _new_str = str.__new__
 def one_line(value: object) -> str:
     """The value as text on one line (YAML block scalars may hold newlines)."""
     return " ".join(str(value).split())
+
+
+@lru_cache(maxsize=32768)
+def md_text_cached(text: str) -> Markup:
+    """`md_text` for plain str values that come back (a title is printed three times per entry)."""
+    return md_text(text)
 
 
 def html_entities(text: str) -> str:

@@ -24,7 +24,17 @@ from markupsafe import Markup
 from hub.catalogue import Catalogue
 from hub.model import AUDIENCE_LABELS, SETTING_LABELS, SLUG_PATTERN, TYPE_LABELS, Event, Resource
 from hub.render import citation
-from hub.render.escape import h, html_attr, md_inline, md_text, md_url, plain_text, sms_href, tel_href
+from hub.render.escape import (
+    h,
+    html_attr,
+    md_inline,
+    md_text,
+    md_text_cached,
+    md_url,
+    plain_text,
+    sms_href,
+    tel_href,
+)
 from hub.render.paths import (
     BROWSE,
     CONTENT_PAGES,
@@ -98,7 +108,7 @@ BROWSE_ROW = (
 """One row of the Browse-all table; ids, types, years, audiences and settings are slugs or digits."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EntryView:
     """The pieces of a resource's full entry that Python works out, all escaped for Markdown."""
 
@@ -402,6 +412,8 @@ def _capfirst(value: object) -> str:
 
 def _finalize(value: object) -> object:
     """Every `{{ value }}` is Markdown-escaped unless a filter marked it safe."""
+    if type(value) is str:
+        return md_text_cached(value)  # typed: a Markup is never served a plain string's escaping
     if value is None:
         return ""
     if isinstance(value, Markup):

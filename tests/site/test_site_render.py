@@ -254,3 +254,20 @@ def test_an_anchor_twice_on_a_page_is_found_in_markdown_and_in_html(text):
     with pytest.raises(RenderError, match="'#help' is used twice"):
         check_anchors("page.md", text)
     check_anchors("page.md", text.replace("help", "one", 1))
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.nice.org.uk/guidance/ng225", "http://Example.ORG", "https://a.org:8443/x?y#z",
+    "https://user:pw@www.b.org/p", "https://[2001:db8::1]:80/", "https://c.org?q=/d", "https://d.org#/e",
+    "https://e.org%2Ef/", "ftp://f.org/", "mailto:x@y.org", "", None,
+])
+def test_the_host_in_link_text_is_what_urlsplit_says(url):
+    from urllib.parse import urlsplit
+
+    from hub.render.citation import host_of
+
+    expected = ""
+    if url and url.startswith(("http://", "https://")):
+        expected = urlsplit(url).hostname or ""
+        expected = expected[4:] if expected.startswith("www.") else expected
+    assert host_of(url) == expected
