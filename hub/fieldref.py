@@ -92,7 +92,7 @@ def _table(model: type[BaseModel]) -> list[str]:
         what = _describe(prop, defs, field_spec(model, key).ref)
         doc = (info.description or "").strip()
         need = "required" if info.is_required() else "optional"
-        default = info.default
+        default = [] if info.default_factory is list else info.default
         if not info.is_required() and default not in (None, [], "") and not isinstance(default, BaseModel):
             need += f", default `{getattr(default, 'value', default)}`"
         text = f"{doc} *({what[0].upper() + what[1:]}.)*" if doc else f"{what[0].upper() + what[1:]}."

@@ -53,6 +53,21 @@ class Ref:
 _SLUG = re.compile(SLUG_PATTERN)
 
 
+EMPTY_LIST = Field(default_factory=list, json_schema_extra={"default": []})
+"""An optional list's default: a new list per record, made by `list()` (pydantic deep-copies a `[]`
+default for every record, a tenth of validation time at 10,000 resources); the schema still says `[]`."""
+
+
+def url_hostname(url: str) -> str:
+    """``urlsplit(url).hostname or ""`` for an http(s) address, without urlsplit's cost for plain ones."""
+    netloc = url.split("://", 1)[1] if "://" in url else ""
+    for end in "/?#":
+        netloc = netloc.split(end, 1)[0]
+    if "@" in netloc or "[" in netloc or "%" in netloc or "\\" in netloc:
+        return urlsplit(url).hostname or ""  # user names, IPv6 and escapes: let the library decide
+    return netloc.split(":", 1)[0].lower()
+
+
 def _text(value: str) -> str:
     value = value.strip()
     if not value:
@@ -86,8 +101,7 @@ def _url(value: str) -> str:
             "url-space", "the link contains a space; replace spaces with %20 or copy the link again",
         )
     if scheme in ("http", "https"):
-        parts = urlsplit(value)
-        host = parts.hostname or ""
+        host = url_hostname(value)
         if "." not in host and host != "localhost":
             raise PydanticCustomError(
                 "url-host", "'{value}' has no valid web address after '//'", {"value": value[:80]}
@@ -271,9 +285,9 @@ class Subsection(Record):
     """Heading shown on the page."""
     intro: Markdown | None = None
     """One or two sentences introducing the subsection (inline Markdown allowed)."""
-    resources: list[ResourceRef] = []
+    resources: list[ResourceRef] = EMPTY_LIST
     """Ids of the resources listed here, in the order shown. A resource may be listed in several subsections."""
-    organisations: list[OrganisationRef] = []
+    organisations: list[OrganisationRef] = EMPTY_LIST
     """Ids of support organisations signposted here."""
 
 
@@ -303,9 +317,9 @@ class Resource(Record):
     """What kind of resource this is."""
     title: Text
     """The published title (as on the publisher's page or journal record)."""
-    alt_titles: list[Text] = []
+    alt_titles: list[Text] = EMPTY_LIST
     """Other wordings of the title (e.g. as the seed page quoted it), kept so that search finds them."""
-    authors: list[Text] = []
+    authors: list[Text] = EMPTY_LIST
     """Authors as 'Surname Initials', in published order, e.g. `Kapur N`."""
     organisation: Text | None = None
     """Publisher or issuing body for guidance and reports, e.g. `NICE`, `NHS England`."""
@@ -329,13 +343,13 @@ class Resource(Record):
     """What the link opens: `page`, `pdf` or `video` (shown in the link text)."""
     summary: Markdown | None = None
     """A short plain-English summary (inline Markdown allowed, no HTML)."""
-    key_points: list[Markdown] = []
+    key_points: list[Markdown] = EMPTY_LIST
     """Key points, each one sentence, in your own words."""
-    audience: list[Audience] = []
+    audience: list[Audience] = EMPTY_LIST
     """Who the resource is about: `children-and-young-people`, `adults`, `older-adults`."""
-    setting: list[Setting] = []
+    setting: list[Setting] = EMPTY_LIST
     """Where care happens: `hospital`, `primary-care`, `community`."""
-    topics: list[TopicRef] = []
+    topics: list[TopicRef] = EMPTY_LIST
     """Topic ids from the `topics` list at the top of this file."""
     status: Status = Status.current
     """`current`, `superseded` (replaced: set `superseded_by`) or `withdrawn`."""
@@ -425,7 +439,7 @@ class Event(Record):
     """Link to the full-event recording."""
     slides_url: Url | None = None
     """Link to the event's slides, when published as one file."""
-    talks: list[Talk] = []
+    talks: list[Talk] = EMPTY_LIST
     """The talks, in running order."""
 
     model_config = ConfigDict(populate_by_name=False)
@@ -469,7 +483,7 @@ class Measure(Record):
     """Where the data come from, e.g. `Local data collection`."""
     source_guidance: Markdown
     """The guidance the measure comes from, e.g. `NICE quality standard QS34, statement 7`."""
-    sources: list[ResourceRef] = []
+    sources: list[ResourceRef] = EMPTY_LIST
     """Ids of the resources the measure is drawn from."""
 
 
@@ -514,7 +528,7 @@ class Organisation(Record):
     """Helpline number, when it has one."""
     text: Text | None = None
     """Text (SMS) support, e.g. `07537 432444`."""
-    other_phones: list[ExtraPhone] = []
+    other_phones: list[ExtraPhone] = EMPTY_LIST
     """Other numbers, each with a `label` and a `phone`."""
     contact_note: Markdown | None = None
     """Anything else about contacting them (hours, 'various contact details')."""
@@ -593,7 +607,7 @@ class ProgrammeFile(Record):
     """When it ran, e.g. `2020-2023`."""
     summary: Markdown
     """What the programme is, in two or three sentences."""
-    aims: list[Markdown] = []
+    aims: list[Markdown] = EMPTY_LIST
     """What the programme does for participating areas."""
     funders: Markdown | None = None
     """Who commissioned and funded it."""

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from hub.model import TYPE_LABELS, Resource
+from hub.model import TYPE_LABELS, Resource, url_hostname
 from hub.render.escape import md_text, md_text_cached, md_url, one_line
 
 GUIDANCE_TYPES = {"guideline", "quality-standard", "policy-letter", "guidance"}
@@ -57,13 +56,7 @@ def host_of(url: str | None) -> str:
     """`https://www.nice.org.uk/guidance/ng225` → `nice.org.uk`."""
     if not url or not url.startswith(("http://", "https://")):
         return ""
-    netloc = url.split("://", 1)[1]
-    for end in "/?#":
-        netloc = netloc.split(end, 1)[0]
-    if "@" in netloc or "[" in netloc or "%" in netloc:
-        host = urlsplit(url).hostname or ""  # user names, IPv6 and escapes: let the library decide
-    else:
-        host = netloc.split(":", 1)[0].lower()  # what urlsplit(url).hostname gives, five times faster
+    host = url_hostname(url)
     return host[4:] if host.startswith("www.") else host
 
 

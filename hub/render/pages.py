@@ -170,15 +170,31 @@ class SiteView:
         small share of the build at 10,000 resources. Every value is escaped.
         """
         rows = []
+        # The cells that depend only on the type, the audiences and settings,
+        # or the topics repeat from row to row: each combination is escaped once.
+        by_type: dict = {}
+        by_who: dict = {}
+        by_topics: dict = {}
         for r in sorted(self.resources, key=lambda r: (r.title.lstrip("‘'\"“ ").casefold(), r.id)):
             year = citation.year_of(r)
             status = r.status.value
+            kind = r.type.value
+            if kind not in by_type:
+                by_type[kind] = html_attr(TYPE_LABELS[kind])
+            who = (tuple(r.audience), tuple(r.setting))
+            if who not in by_who:
+                by_who[who] = (" ".join(a.value for a in r.audience), " ".join(s.value for s in r.setting),
+                               html_attr(self.for_text(r)))
+            topics = tuple(r.topics)
+            if topics not in by_topics:
+                by_topics[topics] = (html_attr(" ".join(topics)), html_attr(", ".join(self.topics_of(r))))
+            audience, setting, for_text = by_who[who]
+            topic, topic_names = by_topics[topics]
             rows.append(BROWSE_ROW.format(
-                id=_anchor(r.id), type=r.type.value, year=year or "",
-                audience=" ".join(a.value for a in r.audience), setting=" ".join(s.value for s in r.setting),
-                topic=html_attr(" ".join(r.topics)), text=html_attr(self.search_text(r)), href=html_attr(link.entry_url(r.id)),
-                title=html_attr(r.title), byline=html_attr(self.byline(r)), type_label=html_attr(TYPE_LABELS[r.type.value]),
-                for_text=html_attr(self.for_text(r)), topics=html_attr(", ".join(self.topics_of(r))),
+                id=_anchor(r.id), type=kind, year=year or "", audience=audience, setting=setting,
+                topic=topic, text=html_attr(self.search_text(r)), href=html_attr(link.entry_url(r.id)),
+                title=html_attr(r.title), byline=html_attr(self.byline(r)), type_label=by_type[kind],
+                for_text=for_text, topics=topic_names,
                 status=f' <strong class="hub-badge">{status.capitalize()}</strong>' if status != "current" else "",
             ))
         return Markup("\n".join(rows))
