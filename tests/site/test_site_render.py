@@ -190,6 +190,7 @@ def test_two_processes_render_exactly_what_one_does(catalogue, rendered, monkeyp
     import hub.render as render_module
 
     monkeypatch.setattr(render_module, "PARALLEL_FROM", 0)
+    monkeypatch.delenv("HUB_PARALLEL_FROM", raising=False)
     parent = os.getpid()
     pids = []
     real = render_module._run_jobs
@@ -271,3 +272,14 @@ def test_the_host_in_link_text_is_what_urlsplit_says(url):
         expected = urlsplit(url).hostname or ""
         expected = expected[4:] if expected.startswith("www.") else expected
     assert host_of(url) == expected
+
+
+def test_if_the_second_process_dies_this_one_renders_its_share(catalogue, rendered, monkeypatch):
+    import hub.render as render_module
+
+    monkeypatch.setattr(render_module, "PARALLEL_FROM", 0)
+    monkeypatch.delenv("HUB_PARALLEL_FROM", raising=False)
+    monkeypatch.setattr(render_module, "_child", lambda *args: os._exit(1))  # dies before sending anything
+    result = render_module.render_for_build(catalogue, BUILD_DATE)
+    assert result.pending  # the two-process path was taken
+    assert result.files | result.finish() == rendered
