@@ -246,6 +246,5 @@ def _sources(files: dict[str, LoadedYaml]) -> dict[str, str]:
     for shown, loaded in files.items():
         for record_id, path in loaded.record_ids:
             if record_id not in out:
-                loc = loaded.locate(path)
-                out[record_id] = f"{shown}:{loc.line if loc else 1}"
+                out[record_id] = f"{shown}:{loaded.locate(path).line}"
     return out

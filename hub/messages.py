@@ -84,7 +84,7 @@ def _one(err: dict, loc: tuple, model: type[BaseModel], loaded: LoadedYaml, pref
     owner = _model_at(model, loc[len(prefix):]) if loc[len(prefix):] else model
     field = _field_by_alias(owner, name) if owner and isinstance(loc[-1], str) else None
     doc = (field.description or "").split("\n")[0] if field else ""
-    where: Location | None
+    where: Location
     hint = ""
 
     if kind == "missing":
@@ -106,8 +106,8 @@ def _one(err: dict, loc: tuple, model: type[BaseModel], loaded: LoadedYaml, pref
 
     return Problem(
         file=loaded.path,
-        line=where.line if where else None,
-        column=where.column if where else None,
+        line=where.line,
+        column=where.column,
         code=kind.replace("_", "-"),
         message=message,
         field=format_path(loc),

@@ -207,7 +207,7 @@ def check_references(load: LoadResult) -> list[Problem]:
                 guess = suggest(target, known)
                 where = _file_of(kind)
                 problems.append(Problem(
-                    shown, loc.line if loc else None, loc.column if loc else None, "unknown-reference",
+                    shown, loc.line, loc.column, "unknown-reference",
                     f"no {kind} has the id '{target}'",
                     field=format_path(path),
                     hint=(f"did you mean '{guess}'?" if guess else
@@ -288,7 +288,7 @@ def _parse(list_path: str) -> tuple:
 
 def _at(loaded: LoadedYaml, path: tuple, severity: Severity, code: str, message: str, hint: str) -> Problem:
     loc = loaded.locate(path)
-    return Problem(loaded.path, loc.line if loc else None, loc.column if loc else None, code, message,
+    return Problem(loaded.path, loc.line, loc.column, code, message,
                    severity=severity, field=format_path(path), hint=hint)
 
 

@@ -189,7 +189,7 @@ def _problems(exc: ValidationError, loaded: LoadedYaml) -> list[Problem]:
             if kind == "value_error":  # our own validators' wording already says what is wrong
                 detail, shown = err["msg"].removeprefix("Value error, "), ""
             message = f"'{name}' {detail}{shown}"
-        problems.append(Problem(loaded.path, where.line if where else None, where.column if where else None,
+        problems.append(Problem(loaded.path, where.line, where.column,
                                 "config-" + kind.replace("_", "-"), message,
                                 field=format_path(loc), hint=hint))
     return sort_problems(problems)

@@ -122,12 +122,13 @@ def _download_paths(done: dict[str, str]) -> dict[str, str]:
 
 def _halves(site: SiteView, pages: list[Job]) -> tuple[list[Job], list[Job]]:
     """Split the pages in two of about the same rendering time, largest first (LPT scheduling)."""
+    weight = {path: page_weight(site, path) for path, _ in pages}
     bins: tuple[list[Job], list[Job]] = ([], [])
     loads = [0.0, 0.0]
-    for job in sorted(pages, key=lambda job: -page_weight(site, job[0])):
+    for job in sorted(pages, key=lambda job: -weight[job[0]]):
         lighter = 0 if loads[0] <= loads[1] else 1
         bins[lighter].append(job)
-        loads[lighter] += page_weight(site, job[0])
+        loads[lighter] += weight[job[0]]
     return bins
 
 

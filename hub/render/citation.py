@@ -12,7 +12,7 @@ import re
 from markupsafe import Markup
 
 from hub.model import TYPE_LABELS, Resource, url_hostname
-from hub.render.escape import md_text, md_text_cached, md_url, one_line
+from hub.render.escape import md_text, md_url, one_line
 
 GUIDANCE_TYPES = {"guideline", "quality-standard", "policy-letter", "guidance"}
 """Types whose withdrawal or replacement changes practice: their notices say 'guidance'."""
@@ -139,11 +139,11 @@ def citation_text(r: Resource) -> str:
 
 def citation_md(r: Resource) -> Markup:
     """The whole reference as Markdown: every piece escaped, the journal in italics, the DOI linked."""
-    who = ", ".join(md_text_cached(a) for a in creators(r))
-    pieces = [_lead(who, year_of(r), md_text_cached(one_line(r.title).rstrip(".")))]
+    who = ", ".join(md_text(a) for a in creators(r))
+    pieces = [_lead(who, year_of(r), md_text(one_line(r.title).rstrip(".")))]
     parts = source_parts(r)
     if r.journal:
-        journal = f"*{md_text_cached(parts[0])}*"
+        journal = f"*{md_text(parts[0])}*"
         pieces.append(f"{journal} {md_text(parts[1])}".rstrip() + ".")
     elif parts:
         pieces.append(md_text(parts[0]) + ".")

@@ -61,12 +61,6 @@ def one_line(value: object) -> str:
     return " ".join(str(value).split())
 
 
-@lru_cache(maxsize=32768)
-def md_text_cached(text: str) -> Markup:
-    """`md_text` for plain str values that come back (a title is printed three times per entry)."""
-    return md_text(text)
-
-
 def html_entities(text: str) -> str:
     """`&`, `<` and `>` as entities; Markdown passes entities through untouched."""
     return _replace_all(text, HTML_ESCAPES)
@@ -74,11 +68,21 @@ def html_entities(text: str) -> str:
 
 def md_text(value: object) -> Markup:
     """Literal text for a Markdown context: no character of it can become markup."""
+    if type(value) is str:
+        return _md_text_of_str(value)
     if value is None:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    return _new_str(Markup, _replace_all(" ".join(str(value).split()), MD_ESCAPES))
+    return _md_text_of_str(str(value))
+
+
+@lru_cache(maxsize=32768)
+def _md_text_of_str(text: str) -> Markup:
+    # Cached: a title is printed three times per entry, and names and journals
+    # come back entry after entry. Only exact str values reach the cache, so a
+    # Markup (which compares equal to its text) never gets a plain string's escaping.
+    return _new_str(Markup, _replace_all(" ".join(text.split()), MD_ESCAPES))
 
 
 def md_inline(value: object) -> Markup:

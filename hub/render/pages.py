@@ -29,7 +29,6 @@ from hub.render.escape import (
     html_attr,
     md_inline,
     md_text,
-    md_text_cached,
     md_url,
     plain_text,
     sms_href,
@@ -428,8 +427,6 @@ def _capfirst(value: object) -> str:
 
 def _finalize(value: object) -> object:
     """Every `{{ value }}` is Markdown-escaped unless a filter marked it safe."""
-    if type(value) is str:
-        return md_text_cached(value)  # typed: a Markup is never served a plain string's escaping
     if value is None:
         return ""
     if isinstance(value, Markup):

@@ -32,13 +32,21 @@ def assert_checked(project: Path) -> None:
     assert check.code == 0, check.output
 
 
-def test_a_scripted_paper_is_appended_and_listed_changing_nothing_else(project):
+def add_scripted_paper(project: Path):
+    """`hub new paper` with PAPER into safety-plans; checks that only resources.yaml changed.
+
+    Returns the run, the files afterwards and the lines added to resources.yaml.
+    """
     before = snapshot(project)
     run = hub("new", "paper", "--no-input", *PAPER, "--subsection", "safety-plans", "--today", TODAY)
     assert run.code == 0, run.output
     after = snapshot(project)
     assert {k for k in after if after[k] != before[k]} == {"resources.yaml"}
-    added = added_lines_only(before["resources.yaml"], after["resources.yaml"])
+    return run, after, added_lines_only(before["resources.yaml"], after["resources.yaml"])
+
+
+def test_a_scripted_paper_is_appended_and_listed_changing_nothing_else(project):
+    run, after, added = add_scripted_paper(project)
     assert added == [
         "          - hawton-2012-self-harm-suicide",
         "  - id: hawton-2012-self-harm-suicide",
@@ -268,12 +276,7 @@ def test_the_real_entry_point_with_typed_answers(project):
 
 def test_a_paper_added_to_the_real_data_validates_and_renders(real_project):
     """The issue's acceptance test on the real catalogue: validates, renders, rest byte-for-byte."""
-    before = snapshot(real_project)
-    run = hub("new", "paper", "--no-input", *PAPER, "--subsection", "safety-plans", "--today", TODAY)
-    assert run.code == 0, run.output
-    after = snapshot(real_project)
-    assert {k for k in after if after[k] != before[k]} == {"resources.yaml"}
-    added = added_lines_only(before["resources.yaml"], after["resources.yaml"])
+    _, _, added = add_scripted_paper(real_project)
     assert added[0] == "          - hawton-2012-self-harm-suicide" and len(added) == 18
     result = validate(real_project / "data", real_project)
     assert not result.errors, [p.render() for p in result.errors]

@@ -254,4 +254,3 @@ def test_one_process_and_two_processes_build_the_same_site(built_site, tmp_path)
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
     assert all(two[f"downloads/{name}"] for name in ("resources.json", "resources.csv", "events.ics"))
-    assert not list(built_site.path.parent.glob(".site-*"))
