@@ -32,8 +32,25 @@ COMMANDS: dict[str, str] = {
 """Command name → 'module:attribute' of its click command."""
 
 
+QUICK_EXIT = {"build"}
+"""Commands after which the process ends without freeing its objects one by one (`_leave`).
+
+`hub build` holds the catalogue, its YAML nodes, the rendered pages and
+MkDocs' pages (430 MB at 10,000 resources); the interpreter's teardown
+freed them one object at a time, 0.15 s after the work was done. Every
+file is closed and every second process joined before the command returns."""
+
+
 class LazyGroup(click.Group):
     """Import a command's module only when that command is used (or listed in --help)."""
+
+    ran: str | None = None
+    """The command this run resolved to."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        LazyGroup.ran = name
+        return name, command, rest
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name, target in COMMANDS.items()
@@ -75,4 +92,14 @@ def main() -> None:
         click.echo("This is a bug in the hub, not in your data. Please report it with the command you ran; "
                    "add --debug (python -m hub --debug …) to see the details.", err=True)
         sys.exit(ExitCode.USAGE)
-    sys.exit(int(code) if isinstance(code, int) else ExitCode.OK)
+    status = int(code) if isinstance(code, int) else ExitCode.OK
+    if LazyGroup.ran in QUICK_EXIT:
+        _leave(status)
+    sys.exit(status)
+
+
+def _leave(status: int) -> None:
+    """Flush the output and end the process now, without the interpreter's teardown (see `QUICK_EXIT`)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -127,6 +127,10 @@ class LoadedYaml:
     root: Node | None = field(default=None, repr=False)
     """The composed document; `locate` reads line and column from it."""
     problems: list[Problem] = field(default_factory=list)
+    values: int = 0
+    """How many values (scalars, lists and mappings) the file holds."""
+    tail: Any = field(default=None, repr=False)
+    """Where the items composed by a second process stand (`hub.ahead.Tail`), when the file was split."""
 
     @cached_property
     def record_ids(self) -> list[tuple[str, Path_]]:
@@ -151,25 +155,31 @@ class LoadedYaml:
 
     def locate(self, path: Path_, key: bool = False) -> Location:
         """The location of ``path`` (of its key, with ``key=True``), else of its closest parent."""
-        node = self.root
-        if node is None:
+        if self.tail is not None and self.tail.holds(path):
+            return self.tail.locate(path, key)
+        if self.root is None:
             return Location(1, 1)
-        found = node.start_mark
-        for part in path:
-            if isinstance(node, MappingNode) and isinstance(part, str):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, ScalarNode) and key_node.value == part:
-                        node = value_node
-                        found = key_node.start_mark if key else value_node.start_mark
-                        break
-                else:
+        return walk_to(self.root, path, key)
+
+
+def walk_to(node: Node, path: Path_, key: bool = False, first_line: int = 0) -> Location:
+    """Follow `path` down from `node` as far as it goes; the place reached (lines counted from `first_line`)."""
+    found = node.start_mark
+    for part in path:
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.value == part:
+                    node = value_node
+                    found = key_node.start_mark if key else value_node.start_mark
                     break
-            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                node = node.value[part]
-                found = node.start_mark
             else:
                 break
-        return Location(found.line + 1, found.column + 1)
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            found = node.start_mark
+        else:
+            break
+    return Location(first_line + found.line + 1, found.column + 1)
 
 
 @contextmanager
@@ -255,6 +265,11 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
     return loaded
 
 
+def compose(text: str) -> Node | None:
+    """libyaml's node tree of `text` (plain scalars tagged for the YAML 1.2 rules); raises yaml.YAMLError."""
+    return libyaml.compose(text, Loader=_Loader)
+
+
 class _Unusual(Exception):
     """The quick path met an alias, a tag or a composer error: read the file the careful way."""
 
@@ -280,6 +295,7 @@ def _compose_once(text: str, result: LoadedYaml) -> LoadedYaml | None:
         _too_big(result)
         return result
     result.root = node
+    result.values = builder.count
     return result
 
 
@@ -309,15 +325,21 @@ def _load_carefully(text: str, result: LoadedYaml) -> LoadedYaml:
         ))
         return result
 
-    node = libyaml.compose(text, Loader=_Loader)
+    try:
+        node = libyaml.compose(text, Loader=_Loader)
+    except libyaml.MarkedYAMLError as exc:  # the parse was fine: only an anchor defined twice gets here
+        result.problems.append(_composer_problem(exc, text, shown))
+        return result
     if node is None:
         return result
+    builder = _Builder(result)
     try:
-        result.data = _Builder(result).build(node, ())
+        result.data = builder.build(node, ())
     except _TooBig:
         _too_big(result)
         return result
     result.root = node
+    result.values = builder.count
     return result
 
 
@@ -370,6 +392,19 @@ def _syntax_problem(exc: libyaml.MarkedYAMLError, shown: str) -> Problem:
         "yaml-syntax",
         f"YAML syntax error: {what}",
         hint=hint,
+    )
+
+
+def _composer_problem(exc: libyaml.MarkedYAMLError, text: str, shown: str) -> Problem:
+    mark = exc.problem_mark
+    if "duplicate anchor" not in (exc.context or "") or mark is None:
+        return _syntax_problem(exc, shown)
+    name = re.match(r"&([^\s,\[\]{}]*)", text[mark.index:])
+    anchor = f"&{name.group(1)}" if name else "&"
+    return Problem(
+        shown, mark.line + 1, mark.column + 1, "duplicate-anchor",
+        f"the anchor {anchor} is defined twice in this file",
+        hint=f"remove the '{anchor}' marks: data files do not need anchors (and aliases are not allowed)",
     )
 
 

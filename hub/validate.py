@@ -21,6 +21,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
+from hub.ahead import Ahead
 from hub.catalogue import LoadResult, files_by_name, load_catalogue
 from hub.loader import LoadedYaml, format_path, paused_gc
 from hub.messages import suggest
@@ -54,11 +55,15 @@ class Validation:
         return bool(self.errors or (strict and self.warnings))
 
 
-def validate(data_dir: Path, root: Path | None = None, today: dt.date | None = None) -> Validation:
-    """Load, check every file and every cross-reference; never raises for bad content."""
+def validate(data_dir: Path, root: Path | None = None, today: dt.date | None = None,
+             ahead: dict[Path, Ahead] | None = None) -> Validation:
+    """Load, check every file and every cross-reference; never raises for bad content.
+
+    `ahead` holds the files `hub.ahead.read_ahead` started reading in a second process.
+    """
     today = today or dt.date.today()
     with paused_gc():
-        load = load_catalogue(data_dir, root)
+        load = load_catalogue(data_dir, root, ahead)
         problems = list(load.problems)
         problems += check_ids(load)
         problems += check_references(load)

@@ -8,10 +8,8 @@ from pathlib import Path
 import click
 
 from hub.commands import data_option
-from hub.commands.validate import print_report
 from hub.exitcodes import ExitCode
 from hub.loader import paused_gc
-from hub.validate import validate
 
 BUILD_HELP = """Validate the data, render the pages and downloads, and build the site
 into site/ (or --site-dir) with MkDocs in strict mode, or with Zensical.
@@ -45,17 +43,24 @@ config_option = click.option(
 @click.option("--no-strict", is_flag=True, help="Let the generator's warnings pass (never for publishing).")
 def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_url: str | None,
           build_date: dt.datetime | None, no_strict: bool) -> ExitCode:
-    from hub import site
-    from hub.render import RenderError, banner_lines, navigation, render_for_build
-
     if not config_file.is_file():
         raise click.UsageError(f"no config file at {config_file}; run the command from the project folder")
+    # A large resources.yaml is composed half in a second process, started
+    # before the models are imported (hub.ahead); the imports come after it.
+    from hub.ahead import read_ahead
+
+    ahead = read_ahead(data_dir) if data_dir.is_dir() else {}
+    from hub import site
+    from hub.commands.validate import print_report
+    from hub.render import RenderError, banner_lines, navigation, render_for_build
+    from hub.validate import validate
+
     # The loaded data stays alive for the whole build but is never garbage:
     # the collector is paused while it is read and then told to leave it
     # alone (gc.freeze), instead of walking it again and again while the
     # pages render and the generator runs.
     with paused_gc(freeze=True):
-        result = validate(data_dir, root=Path.cwd())
+        result = validate(data_dir, root=Path.cwd(), ahead=ahead)
     if result.failed():
         print_report(result)
         click.echo(f"Build stopped: the data has errors. {site_dir}/ was left unchanged.", err=True)
@@ -102,6 +107,8 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 def serve(data_dir: Path, config_file: Path, port: int) -> ExitCode:
     from hub import site
+    from hub.commands.validate import print_report
+    from hub.validate import validate
 
     if not config_file.is_file():
         raise click.UsageError(f"no config file at {config_file}; run the command from the project folder")

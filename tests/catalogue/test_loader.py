@@ -57,6 +57,7 @@ UNUSUAL = {
     "two documents": "a: 1\n---\nb: 2\n",
     "undefined alias": "a: *nowhere\n",
     "syntax error": "a: [1, 2\n",
+    "anchor defined twice": "a: &x 1\nb: &x 2\n",
 }
 
 
@@ -81,6 +82,12 @@ def test_both_paths_read_every_real_and_case_file_the_same(path: str) -> None:
         assert _outcome(quick) == _outcome(careful)
         for loaded in (quick, careful):
             assert loaded.locate(()) is not None
+
+
+def test_an_anchor_defined_twice_is_reported_at_the_second() -> None:
+    (problem,) = load_yaml_text("a: &x 1\nb:\n  c: &x 2\n", "f.yaml").problems
+    assert (problem.line, problem.column, problem.code) == (3, 6, "duplicate-anchor")
+    assert "&x" in problem.message and "&x" in problem.hint
 
 
 def test_an_anchor_without_an_alias_is_plain_data() -> None:

@@ -71,10 +71,12 @@ def build(site_dir: Path, *args: str, data: Path = FIXTURE_DATA, engine: str = "
     """Run `python -m hub build` as `make site` does.
 
     With `two_processes` (the default), the fixture's small catalogue is
-    rendered the way large ones are: half the pages and the downloads in a
-    forked child, the downloads written into the site after the generator ran.
+    read and rendered the way large ones are: each data file's later items
+    composed in a forked child (hub.ahead), half the pages and the downloads
+    in another, the downloads written into the site after the generator ran.
     """
-    env = {"HUB_PARALLEL_FROM": "0" if two_processes else "1000000"}
+    env = {"HUB_PARALLEL_FROM": "0" if two_processes else "1000000",
+           "HUB_SPLIT_FROM": "0" if two_processes else "1000000000"}
     return run_hub("build", "--data", str(data), "--site-dir", str(site_dir), "--engine", engine,
                    "--build-date", BUILD_DATE.isoformat(), *args, env=env, timeout=300)
 
