@@ -121,9 +121,10 @@ def child_full(data: Path, site_dir: Path) -> None:
     ahead = read_ahead(data)  # as hub build does: before the models are imported
     from hub import site
     from hub.loader import paused_gc
-    from hub.render import banner_lines, navigation, render_for_build
+    from hub.render import banner_lines, compile_templates, navigation, render_for_build
     from hub.validate import validate
 
+    compile_templates()
     with paused_gc(freeze=True):  # as hub build does
         result = validate(data, root=ROOT, ahead=ahead)
     assert not result.failed(), [p.headline() for p in result.errors][:5]

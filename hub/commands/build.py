@@ -52,9 +52,10 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
     ahead = read_ahead(data_dir) if data_dir.is_dir() else {}
     from hub import site
     from hub.commands.validate import print_report
-    from hub.render import RenderError, banner_lines, navigation, render_for_build
+    from hub.render import RenderError, banner_lines, compile_templates, navigation, render_for_build
     from hub.validate import validate
 
+    compile_templates()  # while the second process is still reading
     # The loaded data stays alive for the whole build but is never garbage:
     # the collector is paused while it is read and then told to leave it
     # alone (gc.freeze), instead of walking it again and again while the

@@ -22,6 +22,7 @@ from hub.loader import paused_gc
 from hub.render.pages import (
     SiteView,
     banner_lines,
+    compile_templates,
     navigation,
     page_paths,
     page_weight,
@@ -30,7 +31,7 @@ from hub.render.pages import (
 from hub.render.paths import CONTENT_PAGES, entry_urls
 
 __all__ = ["render", "render_for_build", "Rendered", "navigation", "banner_lines", "entry_urls",
-           "CONTENT_PAGES", "RenderError"]
+           "CONTENT_PAGES", "RenderError", "compile_templates"]
 
 _MD_ANCHOR = re.compile(r"\{ #([a-z0-9-]+)[ }]")
 """An attribute-list anchor: ``### Title { #id .class }``."""
@@ -113,6 +114,7 @@ def render_for_build(catalogue: Catalogue, build_date: dt.date, base_url: str | 
             done = _run_jobs(site, base_url, pages + files)
             return Rendered({path: done[path] for path in paths} | _download_paths(done))
         mine, theirs = _halves(site, pages)
+        compile_templates()
         return _in_two_processes(site, base_url, paths, mine, theirs, files)
 
 

@@ -16,7 +16,7 @@ import pytest
 from hub.model import Event, Resource
 from hub.render import RenderError, banner_lines, navigation, render
 from hub.render.paths import CONTENT_PAGES, DOWNLOAD_FILES, OTHER, section_path
-from tests.site.conftest import BUILD_DATE
+from tests.site.conftest import BUILD_DATE, FIXTURE_DATA
 
 ENTRY = re.compile(r"^### .* \{ #([a-z0-9-]+) \.hub-entry \}$", re.M)
 SHORT = re.compile(r"^### .* \{ #([a-z0-9-]+)--([a-z0-9-]+) \.hub-entry \.hub-entry--short data-search-exclude \}$",
@@ -283,3 +283,34 @@ def test_if_the_second_process_dies_this_one_renders_its_share(catalogue, render
     result = render_module.render_for_build(catalogue, BUILD_DATE)
     assert result.pending  # the two-process path was taken
     assert result.files | result.finish() == rendered
+
+
+# --- compiled templates kept between builds ----------------------------------------------
+
+
+def test_the_template_cache_key_covers_the_environment_options() -> None:
+    from hub.render.pages import _OPTIONS, _CompiledTemplates
+
+    same = _CompiledTemplates(_OPTIONS).get_cache_key("section.md.j2", "/t/section.md.j2")
+    assert same == _CompiledTemplates(dict(_OPTIONS)).get_cache_key("section.md.j2", "/t/section.md.j2")
+    for changed in ({**_OPTIONS, "autoescape": True}, {**_OPTIONS, "trim_blocks": False}):
+        assert _CompiledTemplates(changed).get_cache_key("section.md.j2", "/t/section.md.j2") != same
+
+
+def test_pages_are_the_same_with_and_without_compiled_templates_kept(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    script = ("import datetime as dt, json, sys; from pathlib import Path; from hub.validate import validate; "
+              "from hub.render import render; "
+              "cat = validate(Path(sys.argv[1]), root=Path.cwd()).load.catalogue; "
+              "print(json.dumps(render(cat, dt.date(2024, 1, 1))))")
+    runs = []
+    # without the cache, then filling an empty one (Jinja2 keeps it under TMPDIR), then reading it
+    for env in ({"HUB_NO_TEMPLATE_CACHE": "1"}, {"TMPDIR": str(tmp_path)}, {"TMPDIR": str(tmp_path)}):
+        proc = subprocess.run([sys.executable, "-c", script, str(FIXTURE_DATA)], capture_output=True, text=True,
+                              env={**os.environ, **env}, check=True)
+        runs.append(proc.stdout)
+        if len(runs) == 2:
+            assert list(tmp_path.glob("_jinja2-cache-*/__jinja2_*.cache")), "nothing was cached"
+    assert runs[0] == runs[1] == runs[2]
