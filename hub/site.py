@@ -266,7 +266,8 @@ def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: 
     `pending` names static files (the downloads) whose text `finish()` gives
     only after the engine has run: each is an empty placeholder while the
     engine builds (so links to it resolve), then is written into the built
-    site before the swap.
+    site before the swap. `keep_work` leaves the work folder in place (the
+    benchmark rebuilds from its docs and config).
     """
     if engine not in ENGINE_RUNNERS:
         raise BuildFailed(f"unknown engine '{engine}'", [f"choose one of: {', '.join(ENGINES)}"])
@@ -286,10 +287,8 @@ def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: 
             if set(late) != set(placeholders):
                 raise BuildFailed("the downloads did not match what was announced",
                                   [f"expected {sorted(placeholders)}, got {sorted(late)}"])
-            # Into the built site; into the docs folder too when it is kept (the benchmark rebuilds from it).
-            for folder in (work / "site", work / "docs") if keep_work else (work / "site",):
-                for rel, text in late.items():
-                    (folder / rel).write_text(text, encoding="utf-8", newline="")
+            for rel, text in late.items():
+                (work / "site" / rel).write_text(text, encoding="utf-8", newline="")
         pages = sum(1 for _ in (work / "site").rglob("*.html"))
         swap_into_place(work / "site", site_dir)
     finally:
