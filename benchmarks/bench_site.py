@@ -13,6 +13,12 @@ The difference is what the catalogue layer costs. Target: at most 10% of the
 build at 10,000 resources, and growth no worse than linear. The full build
 also reports its stages (validate, render, generator) from inside.
 
+After one uncounted full build (it warms the file cache and Jinja2's compiled
+templates for both), each round runs the two builds back to back, in ABBA
+order (full first in even rounds, plain first in odd ones), so that a drift
+in the machine's speed counts against both alike; the added cost is the
+median of the rounds' differences.
+
     .venv/bin/python benchmarks/bench_site.py              # 100, 1000, 10000
     .venv/bin/python benchmarks/bench_site.py --sizes 100 1000
 
@@ -118,7 +124,7 @@ def child_full(data: Path, site_dir: Path) -> None:
 
     stages = {}
     t = time.perf_counter()
-    ahead = read_ahead(data)  # as hub build does: before the models are imported
+    ahead = read_ahead(data)  # as hub build does: before the models are imported (so "validate" counts the imports)
     from hub import site
     from hub.loader import paused_gc
     from hub.render import banner_lines, compile_templates, navigation, render_for_build
@@ -167,31 +173,47 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
 
 
 def bench(n: int, tmp: Path, repeat: int) -> dict:
-    """`repeat` rounds of (full build, plain build) on one synthetic catalogue, alternating."""
+    """A warm-up build, then `repeat` rounds of a full and a plain build, in ABBA order (full first in even rounds)."""
     data = tmp / f"data-{n}"
+    site = tmp / f"site-full-{n}"
     synthetic_catalogue(n, data)
     row: dict = {"n": n, "yaml_mb": (data / "resources.yaml").stat().st_size / 1e6,
                  "full_s": [], "full_mb": [], "plain_s": [], "plain_mb": [], "stages": []}
-    for _ in range(repeat):
-        full_s, full_mb, out = run_measured([sys.executable, __file__, "--child", "full", str(data),
-                                             str(tmp / f"site-full-{n}")])
+    work: Path | None = None
+
+    def full() -> None:
+        nonlocal work
+        seconds, mb, out = run_measured([sys.executable, __file__, "--child", "full", str(data), str(site)])
         child = json.loads(out.strip().splitlines()[-1])
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
         work = Path(child["work"])
         # The docs folder holds empty placeholders for the downloads (hub.site):
         # give the plain build the real files, as a static site would have them.
         for placeholder in (p for p in (work / "docs").rglob("*") if p.is_file() and p.stat().st_size == 0):
-            built = tmp / f"site-full-{n}" / placeholder.relative_to(work / "docs")
-            if built.is_file():
-                shutil.copyfile(built, placeholder)
-        try:
-            row["pages_mb"] = sum(p.stat().st_size for p in (work / "docs").rglob("*.md")) / 1e6
-            plain_s, plain_mb, _ = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                                                 "-f", str(work / "mkdocs.yml")])
-        finally:
+            if (site / placeholder.relative_to(work / "docs")).is_file():
+                shutil.copyfile(site / placeholder.relative_to(work / "docs"), placeholder)
+        row["pages_mb"] = sum(p.stat().st_size for p in (work / "docs").rglob("*.md")) / 1e6
+        row["full_s"].append(seconds)
+        row["full_mb"].append(mb)
+        row["stages"].append(child["stages"])
+
+    def plain() -> None:
+        seconds, mb, _ = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                                       "-f", str(work / "mkdocs.yml")])
+        row["plain_s"].append(seconds)
+        row["plain_mb"].append(mb)
+
+    try:
+        full()  # warm-up, not counted: the OS's file cache and Jinja2's compiled templates, for both builds
+        for key in ("full_s", "full_mb", "stages"):
+            row[key].clear()
+        for round_ in range(repeat):
+            for build in ((full, plain) if round_ % 2 == 0 else (plain, full)):
+                build()
+    finally:
+        if work is not None:
             shutil.rmtree(work, ignore_errors=True)
-        for key, value in (("full_s", full_s), ("full_mb", full_mb), ("plain_s", plain_s), ("plain_mb", plain_mb),
-                           ("stages", child["stages"])):
-            row[key].append(value)
     return row
 
 
@@ -209,7 +231,7 @@ def report(rows: list[dict]) -> str:
     """A Markdown table: the two builds side by side (medians), then where the difference goes."""
     lines = [
         "| resources | YAML | pages | full build | plain mkdocs | added (paired) | layer measured inside "
-        "| of which validate | of which render | peak memory full / plain | full / plain s per 1,000 |",
+        "| of which reading and validating | of which render | peak memory full / plain | full / plain s per 1,000 |",
         "|" + "---:|" * 11,
     ]
     for r in rows:
