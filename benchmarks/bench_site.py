@@ -127,17 +127,23 @@ def child_full(data: Path, site_dir: Path) -> None:
     ahead = read_ahead(data)  # as hub build does: before the models are imported (so "validate" counts the imports)
     from hub import site
     from hub.loader import paused_gc
-    from hub.render import banner_lines, compile_templates, navigation, render_for_build
+    from hub.render import CHECKS_WEIGHT, banner_lines, compile_templates, navigation, start_rendering
     from hub.validate import validate
 
     compile_templates()
+    started = []
+
+    def start(catalogue) -> None:  # as hub build does: rendering begins before the cross-file checks
+        started.append(start_rendering(catalogue, dt.date(2026, 1, 1),
+                                       head_start=CHECKS_WEIGHT * len(catalogue.resources)))
+
     with paused_gc(freeze=True):  # as hub build does
-        result = validate(data, root=ROOT, ahead=ahead)
+        result = validate(data, root=ROOT, ahead=ahead, on_catalogue=start)
     assert not result.failed(), [p.headline() for p in result.errors][:5]
     stages["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     catalogue = result.load.catalogue
-    rendered = render_for_build(catalogue, dt.date(2026, 1, 1))
+    rendered = started[0].pages()
     stages["render"] = time.perf_counter() - t
     t = time.perf_counter()
     before = set(ROOT.glob(site.WORK_PREFIX + "*"))

@@ -52,32 +52,59 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
     ahead = read_ahead(data_dir) if data_dir.is_dir() else {}
     from hub import site
     from hub.commands.validate import print_report
-    from hub.render import RenderError, banner_lines, compile_templates, navigation, render_for_build
+    from hub.render import (
+        CHECKS_WEIGHT,
+        RenderError,
+        Started,
+        banner_lines,
+        compile_templates,
+        navigation,
+        render_for_build,
+        start_rendering,
+    )
     from hub.validate import validate
 
     compile_templates()  # while the second process is still reading
+    project = site.Project.at(config_file)
+    when = build_date.date() if build_date else dt.date.today()
+    started: list[Started] = []
+
+    def start(catalogue) -> None:
+        """Begin rendering before the cross-file checks, which run meanwhile; thrown away if they find errors."""
+        try:
+            url = base_url or project.site_url()
+        except site.BuildFailed:
+            return  # reported below, after the data's own problems
+        started.append(start_rendering(catalogue, when, base_url=url,
+                                       head_start=CHECKS_WEIGHT * len(catalogue.resources)))
+
     # The loaded data stays alive for the whole build but is never garbage:
     # the collector is paused while it is read and then told to leave it
     # alone (gc.freeze), instead of walking it again and again while the
     # pages render and the generator runs.
-    with paused_gc(freeze=True):
-        result = validate(data_dir, root=Path.cwd(), ahead=ahead)
+    try:
+        with paused_gc(freeze=True):
+            result = validate(data_dir, root=Path.cwd(), ahead=ahead, on_catalogue=start)
+    except BaseException:
+        for begun in started:
+            begun.close()
+        raise
     if result.failed():
+        for begun in started:
+            begun.close()
         print_report(result)
         click.echo(f"Build stopped: the data has errors. {site_dir}/ was left unchanged.", err=True)
         return ExitCode.PROBLEMS
     for problem in result.warnings:
         click.echo(problem.render(), err=True)
 
-    project = site.Project.at(config_file)
     catalogue = result.load.catalogue
-    when = build_date.date() if build_date else dt.date.today()
     rendered = None
     try:
         base_url = base_url or project.site_url()
         # Large catalogues render in two processes; the downloads are still
         # being written by the second while the generator builds the pages.
-        rendered = render_for_build(catalogue, when, base_url=base_url)
+        rendered = started[0].pages() if started else render_for_build(catalogue, when, base_url=base_url)
         built = site.build_site(
             rendered.files, project=project, site_dir=site_dir, engine=engine, strict=not no_strict,
             nav=navigation(catalogue), extra={"urgent_help": banner_lines(catalogue)}, site_url=base_url,
@@ -94,6 +121,8 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
     finally:
         if rendered is not None:
             rendered.close()
+        for begun in started:
+            begun.close()
     for line in built.log:
         click.echo(f"  {line}", err=True)
     name = {"mkdocs": "MkDocs", "zensical": "Zensical"}[engine]

@@ -30,7 +30,7 @@ from hub.render.pages import (
 )
 from hub.render.paths import CONTENT_PAGES, entry_urls
 
-__all__ = ["render", "render_for_build", "Rendered", "navigation", "banner_lines", "entry_urls",
+__all__ = ["render", "render_for_build", "start_rendering", "Started", "Rendered", "CHECKS_WEIGHT", "navigation", "banner_lines", "entry_urls",
            "CONTENT_PAGES", "RenderError", "compile_templates"]
 
 _MD_ANCHOR = re.compile(r"\{ #([a-z0-9-]+)[ }]")
@@ -43,6 +43,13 @@ PARALLEL_FROM = 500
 
 The environment variable ``HUB_PARALLEL_FROM`` overrides it (the site tests
 set 0, so that their small catalogue goes through the two-process path)."""
+
+
+CHECKS_WEIGHT = 0.15
+"""The cross-file checks' time per resource in entries' worth of rendering (0.2 s at 10,000 resources).
+
+`hub build` starts rendering before the checks (`start_rendering`), so this
+process is given that much less to render."""
 
 
 def _parallel_from() -> int:
@@ -105,15 +112,45 @@ def render_for_build(catalogue: Catalogue, build_date: dt.date, base_url: str | 
     way (a test compares them). Serving never asks for this: forking a
     process that runs threads is unsafe.
     """
+    return start_rendering(catalogue, build_date, base_url, parallel).pages()
+
+
+@dataclass
+class Started:
+    """Rendering begun by `start_rendering`: the second process (if any) is at work."""
+
+    _pages: Callable[[], Rendered] = field(repr=False)
+    _close: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    def pages(self) -> Rendered:
+        """Render this process's share and collect the other's (see `render_for_build`)."""
+        return self._pages()
+
+    def close(self) -> None:
+        """Stop the second process: its work is not wanted (the data turned out to have errors)."""
+        self._close()
+
+
+def start_rendering(catalogue: Catalogue, build_date: dt.date, base_url: str | None = None,
+                    parallel: bool = True, head_start: float = 0.0) -> Started:
+    """Fork the second process of `render_for_build` now; this process renders its share in `pages()`.
+
+    `hub build` calls it before the cross-file checks, which then run while
+    the child renders; `head_start` is the work (in entries' worth) this
+    process still has before its share, so that it is given less.
+    """
     with paused_gc():
         site = SiteView(catalogue, build_date)
         paths = page_paths(catalogue, site)
         pages: list[Job] = [(path, "page") for path in paths]
         files: list[Job] = [(name, "download") for name in downloads.DOWNLOAD_NAMES]
         if not (parallel and _can_fork() and len(catalogue.resources) >= _parallel_from()):
-            done = _run_jobs(site, base_url, pages + files)
-            return Rendered({path: done[path] for path in paths} | _download_paths(done))
-        mine, theirs = _halves(site, pages)
+            def in_one_process() -> Rendered:
+                with paused_gc():
+                    done = _run_jobs(site, base_url, pages + files)
+                return Rendered({path: done[path] for path in paths} | _download_paths(done))
+            return Started(in_one_process)
+        mine, theirs = _halves(site, pages, head_start)
         compile_templates()
         return _in_two_processes(site, base_url, paths, mine, theirs, files)
 
@@ -122,11 +159,14 @@ def _download_paths(done: dict[str, str]) -> dict[str, str]:
     return {downloads.DOWNLOAD_FILES[name]: done[name] for name in downloads.DOWNLOAD_NAMES}
 
 
-def _halves(site: SiteView, pages: list[Job]) -> tuple[list[Job], list[Job]]:
-    """Split the pages in two of about the same rendering time, largest first (LPT scheduling)."""
+def _halves(site: SiteView, pages: list[Job], head_start: float = 0.0) -> tuple[list[Job], list[Job]]:
+    """Split the pages in two of about the same rendering time, largest first (LPT scheduling).
+
+    The first bin is this process's, which has `head_start` of other work to do first.
+    """
     weight = {path: page_weight(site, path) for path, _ in pages}
     bins: tuple[list[Job], list[Job]] = ([], [])
-    loads = [0.0, 0.0]
+    loads = [head_start, 0.0]
     for job in sorted(pages, key=lambda job: -weight[job[0]]):
         lighter = 0 if loads[0] <= loads[1] else 1
         bins[lighter].append(job)
@@ -150,8 +190,8 @@ def _can_fork() -> bool:
 
 
 def _in_two_processes(site: SiteView, base_url: str | None, paths: list[str], mine: list[Job],
-                      theirs: list[Job], files: list[Job]) -> Rendered:
-    """Render `mine` here and `theirs`, then `files`, in a forked child that sends each batch when done."""
+                      theirs: list[Job], files: list[Job]) -> Started:
+    """Fork a child that renders `theirs`, then `files`, sending each batch when done; `mine` is rendered in `pages()`."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, site, base_url, [theirs, files]), daemon=True)
@@ -181,13 +221,17 @@ def _in_two_processes(site: SiteView, base_url: str | None, paths: list[str], mi
         finally:
             close()
 
-    try:
-        done = _run_jobs(site, base_url, mine)
-        done |= batch(theirs)
-    except BaseException:
-        close()
-        raise
-    return Rendered({path: done[path] for path in paths}, list(downloads.DOWNLOAD_FILES.values()), finish, close)
+    def pages() -> Rendered:
+        try:
+            with paused_gc():
+                done = _run_jobs(site, base_url, mine)
+                done |= batch(theirs)
+        except BaseException:
+            close()
+            raise
+        return Rendered({path: done[path] for path in paths}, list(downloads.DOWNLOAD_FILES.values()), finish, close)
+
+    return Started(pages, close)
 
 
 def _child(send, site: SiteView, base_url: str | None, batches: list[list[Job]]) -> None:

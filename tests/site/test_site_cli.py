@@ -87,6 +87,30 @@ def test_a_data_error_stops_the_build_and_leaves_the_previous_site(tmp_path):
     assert tree_digest(site_dir) == before
 
 
+@pytest.mark.xdist_group("site-cli")
+def test_a_cross_file_error_stops_the_build_although_rendering_had_begun(tmp_path):
+    # Rendering starts in a second process before the cross-file checks
+    # (hub.render.start_rendering); an unknown topic would make it fail, but
+    # the build must report the data, not the renderer.
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    resources = data / "resources.yaml"
+    text = resources.read_text(encoding="utf-8")
+    resources.write_text(text.replace("    topics: [assessment, risk-scales]\n",
+                                      "    topics: [assessment, no-such-topic]\n", 1), encoding="utf-8")
+    line = text[:text.index("    topics: [assessment, risk-scales]\n")].count("\n") + 1
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "marker.txt").write_text("the previous site")
+
+    proc = build(site_dir, data=data)  # two processes, as for a large catalogue
+    assert proc.returncode == 1
+    assert f"resources.yaml:{line}:" in proc.stderr and "no-such-topic" in proc.stderr
+    assert "Build stopped: the data has errors" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout and "internal error" not in proc.stderr
+    assert [p.name for p in site_dir.iterdir()] == ["marker.txt"]
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("site-cli")
 def test_a_generator_warning_stops_the_build_with_a_sentence(tmp_path):

@@ -230,7 +230,7 @@ def test_a_render_error_in_the_second_process_stops_the_render(catalogue):
     site = SiteView(_clashing(catalogue), BUILD_DATE)
     with pytest.raises(RenderError, match="'#upcoming' is used twice"):
         render_module._in_two_processes(site, None, ["index.md", "events.md"], [("index.md", "page")],
-                                        [("events.md", "page")], [("json", "download")])
+                                        [("events.md", "page")], [("json", "download")]).pages()
 
 
 def test_a_crash_in_the_second_process_is_reported_not_hidden(catalogue, monkeypatch):
@@ -239,7 +239,7 @@ def test_a_crash_in_the_second_process_is_reported_not_hidden(catalogue, monkeyp
 
     site = SiteView(catalogue, BUILD_DATE)
     result = render_module._in_two_processes(site, None, ["index.md"], [("index.md", "page")], [],
-                                             [("no-such-download", "download")])
+                                             [("no-such-download", "download")]).pages()
     with pytest.raises(RuntimeError, match="unknown download 'no-such-download'"):
         result.finish()
 
