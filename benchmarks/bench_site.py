@@ -248,8 +248,8 @@ def report(rows: list[dict]) -> str:
         stage = {key: _median([st[key] for st in r["stages"]]) for key in ("layer", "validate", "render")}
         lines.append(
             f"| {r['n']:,} | {r['yaml_mb']:.1f} MB | {r['pages_mb']:.1f} MB | {_span(r['full_s'])} | "
-            f"{_span(r['plain_s'])} | {added:+.1f} s ({added / plain * 100:+.0f}%) | "
-            f"{stage['layer']:.1f} s ({stage['layer'] / plain * 100:.0f}%) | {stage['validate']:.1f} s | "
+            f"{_span(r['plain_s'])} | {added:+.1f} s ({added / plain * 100:+.1f}%) | "
+            f"{stage['layer']:.1f} s ({stage['layer'] / plain * 100:.1f}%) | {stage['validate']:.1f} s | "
             f"{stage['render']:.1f} s | {_median(r['full_mb']):.0f} / {_median(r['plain_mb']):.0f} MB | "
             f"{full / r['n'] * 1000:.1f} / {plain / r['n'] * 1000:.1f} |")
     return "\n".join(lines)
