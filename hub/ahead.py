@@ -25,8 +25,8 @@ Nothing is taken that the single pass would not give:
   unexpected sends the whole file down the ordinary one-process path
   (`load_yaml_text`), which reports it in place.
 
-Only `hub build` uses this (a one-shot command): forking a
-process that runs threads, as the live preview does, is unsafe.
+Only the one-shot commands use this (`hub build`, `hub validate`): forking
+a process that runs threads, as the live preview does, is unsafe.
 """
 
 from __future__ import annotations

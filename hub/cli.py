@@ -100,6 +100,9 @@ def main() -> None:
 
 def _leave(status: int) -> None:
     """Flush the output and end the process now, without the interpreter's teardown (see `QUICK_EXIT`)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, OSError):  # the reader has gone (e.g. `hub build | head -1`)
+            pass
     os._exit(status)

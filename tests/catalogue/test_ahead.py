@@ -182,3 +182,25 @@ def test_read_ahead_starts_only_for_large_files(tmp_path: Path, monkeypatch) -> 
     finally:
         for started in ahead.values():
             started.close()
+
+
+def test_hub_validate_reports_the_same_when_the_file_is_read_in_two_processes(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import run_hub
+    from tests.site.conftest import FIXTURE_DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    resources = data / "resources.yaml"
+    lines = resources.read_text(encoding="utf-8").splitlines(keepends=True)
+    types = [i for i, line in enumerate(lines) if line.startswith("    type: ")]
+    lines[types[-1]] = "    type: infographik\n"  # in the later part, which the child composes
+    resources.write_text("".join(lines), encoding="utf-8")
+    plan = plan_split("".join(lines))
+    assert plan is not None and plan.line < types[-1], "the broken record must be in the child's part"
+    one = run_hub("validate", "--data", str(data), env={"HUB_SPLIT_FROM": "1000000000"})
+    two = run_hub("validate", "--data", str(data), env={"HUB_SPLIT_FROM": "0"})
+    assert one.returncode == two.returncode == 1
+    assert f"resources.yaml:{types[-1] + 1}:11: error:" in two.stderr
+    assert (one.stdout, one.stderr) == (two.stdout, two.stderr)
