@@ -127,15 +127,14 @@ def child_full(data: Path, site_dir: Path) -> None:
     ahead = read_ahead(data)  # as hub build does: before the models are imported (so "validate" counts the imports)
     from hub import site
     from hub.loader import paused_gc
-    from hub.render import CHECKS_WEIGHT, banner_lines, compile_templates, navigation, start_rendering
+    from hub.render import banner_lines, compile_templates, navigation, start_rendering
     from hub.validate import validate
 
     compile_templates()
     started = []
 
     def start(catalogue) -> None:  # as hub build does: rendering begins before the cross-file checks
-        started.append(start_rendering(catalogue, dt.date(2026, 1, 1),
-                                       head_start=CHECKS_WEIGHT * len(catalogue.resources)))
+        started.append(start_rendering(catalogue, dt.date(2026, 1, 1), checks_pending=True))
 
     with paused_gc(freeze=True):  # as hub build does
         result = validate(data, root=ROOT, ahead=ahead, on_catalogue=start)
@@ -197,8 +196,9 @@ def bench(n: int, tmp: Path, repeat: int) -> dict:
         # The docs folder holds empty placeholders for the downloads (hub.site):
         # give the plain build the real files, as a static site would have them.
         for placeholder in (p for p in (work / "docs").rglob("*") if p.is_file() and p.stat().st_size == 0):
-            if (site / placeholder.relative_to(work / "docs")).is_file():
-                shutil.copyfile(site / placeholder.relative_to(work / "docs"), placeholder)
+            built = site / placeholder.relative_to(work / "docs")
+            if built.is_file():
+                shutil.copyfile(built, placeholder)
         row["pages_mb"] = sum(p.stat().st_size for p in (work / "docs").rglob("*.md")) / 1e6
         row["full_s"].append(seconds)
         row["full_mb"].append(mb)

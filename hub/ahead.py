@@ -48,6 +48,7 @@ from hub.loader import (
     Location,
     Path_,
     _compose_once,
+    can_fork,
     compose,
     load_yaml,
     load_yaml_text,
@@ -284,10 +285,6 @@ def _compose_tail(send, text: str, plan: Plan) -> None:
     except (BrokenPipeError, OSError):
         pass
     send.close()
-
-
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
 
 
 def read_ahead(data_dir: Path) -> dict[Path, Ahead]:

@@ -36,6 +36,8 @@ Speed, without losing any of the above:
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -203,6 +205,11 @@ def paused_gc(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+def can_fork() -> bool:
+    """Whether a second process can be forked and would have a core of its own (Linux, macOS; two cores or more)."""
+    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
+
+
 def format_path(path: Path_) -> str:
     """``("resources", 12, "url")`` → ``resources[12].url``."""
     out = ""
@@ -277,26 +284,19 @@ class _Unusual(Exception):
 def _compose_once(text: str, result: LoadedYaml) -> LoadedYaml | None:
     """Compose and build in one pass; None when the file needs `_load_carefully`."""
     try:
-        node = libyaml.compose(text, Loader=_Loader)
+        node = compose(text)
     except libyaml.YAMLError:
         return None
     if node is None:
         return None
     # Without a '*' there can be no alias, and without a '!' no tag: then
     # the builder need not look for them (the careful path would agree).
-    builder = _Builder(result, strict="*" in text or "!" in text)
     try:
-        result.data = builder.build(node, ())
+        return _build_into(result, node, strict="*" in text or "!" in text)
     except _Unusual:
         result.data = None
         del result.problems[:]
         return None
-    except _TooBig:
-        _too_big(result)
-        return result
-    result.root = node
-    result.values = builder.count
-    return result
 
 
 def _load_carefully(text: str, result: LoadedYaml) -> LoadedYaml:
@@ -326,13 +326,18 @@ def _load_carefully(text: str, result: LoadedYaml) -> LoadedYaml:
         return result
 
     try:
-        node = libyaml.compose(text, Loader=_Loader)
+        node = compose(text)
     except libyaml.MarkedYAMLError as exc:  # the parse was fine: only an anchor defined twice gets here
         result.problems.append(_composer_problem(exc, text, shown))
         return result
     if node is None:
         return result
-    builder = _Builder(result)
+    return _build_into(result, node)
+
+
+def _build_into(result: LoadedYaml, node: Node, strict: bool = False) -> LoadedYaml:
+    """Build `node`'s values into `result`, keeping the node for locations; see `_Builder` for `strict`."""
+    builder = _Builder(result, strict)
     try:
         result.data = builder.build(node, ())
     except _TooBig:

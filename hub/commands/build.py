@@ -53,7 +53,6 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
     from hub import site
     from hub.commands.validate import print_report
     from hub.render import (
-        CHECKS_WEIGHT,
         RenderError,
         Started,
         banner_lines,
@@ -75,32 +74,24 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
             url = base_url or project.site_url()
         except site.BuildFailed:
             return  # reported below, after the data's own problems
-        started.append(start_rendering(catalogue, when, base_url=url,
-                                       head_start=CHECKS_WEIGHT * len(catalogue.resources)))
+        started.append(start_rendering(catalogue, when, base_url=url, checks_pending=True))
 
-    # The loaded data stays alive for the whole build but is never garbage:
-    # the collector is paused while it is read and then told to leave it
-    # alone (gc.freeze), instead of walking it again and again while the
-    # pages render and the generator runs.
-    try:
-        with paused_gc(freeze=True):
-            result = validate(data_dir, root=Path.cwd(), ahead=ahead, on_catalogue=start)
-    except BaseException:
-        for begun in started:
-            begun.close()
-        raise
-    if result.failed():
-        for begun in started:
-            begun.close()
-        print_report(result)
-        click.echo(f"Build stopped: the data has errors. {site_dir}/ was left unchanged.", err=True)
-        return ExitCode.PROBLEMS
-    for problem in result.warnings:
-        click.echo(problem.render(), err=True)
-
-    catalogue = result.load.catalogue
     rendered = None
     try:
+        # The loaded data stays alive for the whole build but is never garbage:
+        # the collector is paused while it is read and then told to leave it
+        # alone (gc.freeze), instead of walking it again and again while the
+        # pages render and the generator runs.
+        with paused_gc(freeze=True):
+            result = validate(data_dir, root=Path.cwd(), ahead=ahead, on_catalogue=start)
+        if result.failed():
+            print_report(result)
+            click.echo(f"Build stopped: the data has errors. {site_dir}/ was left unchanged.", err=True)
+            return ExitCode.PROBLEMS
+        for problem in result.warnings:
+            click.echo(problem.render(), err=True)
+
+        catalogue = result.load.catalogue
         base_url = base_url or project.site_url()
         # Large catalogues render in two processes; the downloads are still
         # being written by the second while the generator builds the pages.
@@ -118,7 +109,7 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
             click.echo(f"  {line}", err=True)
         click.echo(f"Build stopped: {exc.message}. {site_dir}/ was left unchanged.", err=True)
         return ExitCode.PROBLEMS
-    finally:
+    finally:  # the second process is stopped however the build ended (its work unread if the data had errors)
         if rendered is not None:
             rendered.close()
         for begun in started:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from hub import downloads
 from hub.catalogue import Catalogue
-from hub.loader import paused_gc
+from hub.loader import can_fork, paused_gc
 from hub.render.pages import (
     SiteView,
     banner_lines,
@@ -30,8 +30,8 @@ from hub.render.pages import (
 )
 from hub.render.paths import CONTENT_PAGES, entry_urls
 
-__all__ = ["render", "render_for_build", "start_rendering", "Started", "Rendered", "CHECKS_WEIGHT", "navigation", "banner_lines", "entry_urls",
-           "CONTENT_PAGES", "RenderError", "compile_templates"]
+__all__ = ["render", "render_for_build", "start_rendering", "Started", "Rendered", "navigation", "banner_lines",
+           "entry_urls", "CONTENT_PAGES", "RenderError", "compile_templates"]
 
 _MD_ANCHOR = re.compile(r"\{ #([a-z0-9-]+)[ }]")
 """An attribute-list anchor: ``### Title { #id .class }``."""
@@ -48,8 +48,8 @@ set 0, so that their small catalogue goes through the two-process path)."""
 CHECKS_WEIGHT = 0.15
 """The cross-file checks' time per resource in entries' worth of rendering (0.2 s at 10,000 resources).
 
-`hub build` starts rendering before the checks (`start_rendering`), so this
-process is given that much less to render."""
+`hub build` starts rendering before the checks (`start_rendering` with
+`checks_pending`), so this process is given that much less to render."""
 
 
 def _parallel_from() -> int:
@@ -132,24 +132,25 @@ class Started:
 
 
 def start_rendering(catalogue: Catalogue, build_date: dt.date, base_url: str | None = None,
-                    parallel: bool = True, head_start: float = 0.0) -> Started:
+                    parallel: bool = True, checks_pending: bool = False) -> Started:
     """Fork the second process of `render_for_build` now; this process renders its share in `pages()`.
 
-    `hub build` calls it before the cross-file checks, which then run while
-    the child renders; `head_start` is the work (in entries' worth) this
-    process still has before its share, so that it is given less.
+    `hub build` calls it with `checks_pending` before the cross-file checks,
+    which then run here while the child renders: this process is given that
+    much less to render (`CHECKS_WEIGHT`).
     """
     with paused_gc():
         site = SiteView(catalogue, build_date)
         paths = page_paths(catalogue, site)
         pages: list[Job] = [(path, "page") for path in paths]
         files: list[Job] = [(name, "download") for name in downloads.DOWNLOAD_NAMES]
-        if not (parallel and _can_fork() and len(catalogue.resources) >= _parallel_from()):
+        if not (parallel and can_fork() and len(catalogue.resources) >= _parallel_from()):
             def in_one_process() -> Rendered:
                 with paused_gc():
                     done = _run_jobs(site, base_url, pages + files)
                 return Rendered({path: done[path] for path in paths} | _download_paths(done))
             return Started(in_one_process)
+        head_start = CHECKS_WEIGHT * len(catalogue.resources) if checks_pending else 0.0
         mine, theirs = _halves(site, pages, head_start)
         compile_templates()
         return _in_two_processes(site, base_url, paths, mine, theirs, files)
@@ -183,10 +184,6 @@ def _run_jobs(site: SiteView, base_url: str | None, jobs: list[Job]) -> dict[str
         else:
             out[name] = downloads.render_download(name, site.cat, site.build_date, base_url)
     return out
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
 
 
 def _in_two_processes(site: SiteView, base_url: str | None, paths: list[str], mine: list[Job],
