@@ -120,41 +120,30 @@ def synthetic_catalogue(n: int, out: Path, seed: int = 1) -> None:
 
 def child_full(data: Path, site_dir: Path) -> None:
     """`hub build`, with each stage timed (printed as JSON on the last line)."""
-    from hub.ahead import read_ahead
-
     stages = {}
     t = time.perf_counter()
-    ahead = read_ahead(data)  # as hub build does: before the models are imported (so "validate" counts the imports)
     from hub import site
     from hub.loader import paused_gc
-    from hub.render import banner_lines, compile_templates, navigation, start_rendering
+    from hub.render import banner_lines, navigation, render
     from hub.validate import validate
 
-    compile_templates()
-    started = []
-
-    def start(catalogue) -> None:  # as hub build does: rendering begins before the cross-file checks
-        started.append(start_rendering(catalogue, dt.date(2026, 1, 1), checks_pending=True))
-
     with paused_gc(freeze=True):  # as hub build does
-        result = validate(data, root=ROOT, ahead=ahead, on_catalogue=start)
+        result = validate(data, root=ROOT)
     assert not result.failed(), [p.headline() for p in result.errors][:5]
     stages["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     catalogue = result.load.catalogue
-    rendered = started[0].pages()
+    files = render(catalogue, dt.date(2026, 1, 1))
     stages["render"] = time.perf_counter() - t
     t = time.perf_counter()
     before = set(ROOT.glob(site.WORK_PREFIX + "*"))
-    built = site.build_site(rendered.files, project=site.Project.at(ROOT / "mkdocs.yml"), site_dir=site_dir,
+    built = site.build_site(files, project=site.Project.at(ROOT / "mkdocs.yml"), site_dir=site_dir,
                             nav=navigation(catalogue), extra={"urgent_help": banner_lines(catalogue)},
-                            keep_work=True, pending=rendered.pending, finish=rendered.finish)
-    rendered.close()
+                            keep_work=True)
     stages["write+generator+swap"] = time.perf_counter() - t
     stages["generator"] = built.engine_seconds
-    stages["waited for downloads"] = built.waited_seconds
     # Everything this process did besides running the generator: importing
-    # the hub, validating, rendering, writing, waiting for the downloads, swapping.
+    # the hub, validating, rendering, writing, swapping.
     stages["layer"] = time.perf_counter() - _STARTED - built.engine_seconds
     # The work folder keeps the generated docs and config: the plain build reuses them as static files.
     (work,) = set(ROOT.glob(site.WORK_PREFIX + "*")) - before
@@ -193,12 +182,6 @@ def bench(n: int, tmp: Path, repeat: int) -> dict:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
         work = Path(child["work"])
-        # The docs folder holds empty placeholders for the downloads (hub.site):
-        # give the plain build the real files, as a static site would have them.
-        for placeholder in (p for p in (work / "docs").rglob("*") if p.is_file() and p.stat().st_size == 0):
-            built = site / placeholder.relative_to(work / "docs")
-            if built.is_file():
-                shutil.copyfile(built, placeholder)
         row["pages_mb"] = sum(p.stat().st_size for p in (work / "docs").rglob("*.md")) / 1e6
         row["full_s"].append(seconds)
         row["full_mb"].append(mb)
@@ -265,8 +248,7 @@ def main() -> None:
     if args.child:
         _, data, out = args.child
         child_full(Path(data), Path(out))
-        from hub.cli import _leave
-        _leave(0)  # as hub build ends (hub.cli.QUICK_EXIT)
+        return
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; each build in a fresh process.", flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:

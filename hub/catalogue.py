@@ -13,8 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from hub.ahead import Ahead, load
-from hub.loader import LoadedYaml
+from hub.loader import LoadedYaml, load_yaml
 from hub.messages import pydantic_problems
 from hub.model import (
     DATA_FILES,
@@ -135,9 +134,8 @@ def shown_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_files(data_dir: Path, root: Path | None = None,
-               ahead: dict[Path, Ahead] | None = None) -> tuple[dict[str, LoadedYaml], list[Problem]]:
-    """Read every expected data file (through `ahead` where `read_ahead` started it); report missing ones and strays."""
+def load_files(data_dir: Path, root: Path | None = None) -> tuple[dict[str, LoadedYaml], list[Problem]]:
+    """Read every expected data file; report missing ones and strays."""
     root = root or data_dir.parent
     files: dict[str, LoadedYaml] = {}
     problems: list[Problem] = []
@@ -153,9 +151,7 @@ def load_files(data_dir: Path, root: Path | None = None,
             problems.append(Problem(shown, None, None, "missing-file", "the data file is missing",
                                     hint=f"restore {name} from git (git checkout -- {shown})"))
             continue
-        files[shown] = load(path, shown, ahead)
-    for left in (ahead or {}).values():  # a file the hub does not read
-        left.close()
+        files[shown] = load_yaml(path, shown)
     for extra in sorted(data_dir.glob("*.y*ml")):
         if extra.name not in DATA_FILES:
             problems.append(Problem(
@@ -172,10 +168,10 @@ def files_by_name(files: dict[str, LoadedYaml]) -> dict[str, LoadedYaml]:
     return {shown.rsplit("/", 1)[-1]: loaded for shown, loaded in files.items()}
 
 
-def load_catalogue(data_dir: Path, root: Path | None = None, ahead: dict[Path, Ahead] | None = None) -> LoadResult:
+def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
     """Load and check every data file's shape (cross-file checks are in `hub.validate`)."""
     root = root or data_dir.parent
-    files, problems = load_files(data_dir, root, ahead)
+    files, problems = load_files(data_dir, root)
     models: dict[str, BaseModel] = {}
     records: dict[str, list[tuple[str, Record]]] = {}
     by_name = files_by_name(files)

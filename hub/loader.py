@@ -36,8 +36,6 @@ Speed, without losing any of the above:
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -131,8 +129,6 @@ class LoadedYaml:
     problems: list[Problem] = field(default_factory=list)
     values: int = 0
     """How many values (scalars, lists and mappings) the file holds."""
-    tail: Any = field(default=None, repr=False)
-    """Where the items composed by a second process stand (`hub.ahead.Tail`), when the file was split."""
 
     @cached_property
     def record_ids(self) -> list[tuple[str, Path_]]:
@@ -157,8 +153,6 @@ class LoadedYaml:
 
     def locate(self, path: Path_, key: bool = False) -> Location:
         """The location of ``path`` (of its key, with ``key=True``), else of its closest parent."""
-        if self.tail is not None and self.tail.holds(path):
-            return self.tail.locate(path, key)
         if self.root is None:
             return Location(1, 1)
         return walk_to(self.root, path, key)
@@ -203,11 +197,6 @@ def paused_gc(freeze: bool = False) -> Iterator[None]:
             gc.freeze()
         if was_enabled:
             gc.enable()
-
-
-def can_fork() -> bool:
-    """Whether a second process can be forked and would have a core of its own (Linux, macOS; two cores or more)."""
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
 
 
 def format_path(path: Path_) -> str:

@@ -26,14 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-ENGINES = ("mkdocs", "zensical")
-"""`mkdocs` (MkDocs 1.6 + Material 9, the default) or `zensical` (its successor, pre-1.0)."""
+ENGINE_NAMES = {"mkdocs": "MkDocs", "zensical": "Zensical"}
+"""`mkdocs` (MkDocs 1.6 + Material 9, the default) or `zensical` (its successor, pre-1.0), and their names."""
+ENGINES = tuple(ENGINE_NAMES)
 
 WORK_PREFIX = ".site-build-"
 HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"
@@ -83,8 +83,6 @@ class BuildResult:
     log: list[str] = field(default_factory=list)
     engine_seconds: float = 0.0
     """Of `seconds`, the time the engine itself ran."""
-    waited_seconds: float = 0.0
-    """Of `seconds`, the time spent waiting for pending files after the engine finished."""
 
 
 def _read_config(path: Path) -> dict:
@@ -259,42 +257,27 @@ def swap_into_place(new_site: Path, target: Path) -> None:
 
 def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: list, extra: dict,
                engine: str = "mkdocs", strict: bool = True, site_url: str | None = None,
-               keep_work: bool = False, pending: list[str] | None = None,
-               finish: Callable[[], dict[str, str]] | None = None) -> BuildResult:
+               keep_work: bool = False) -> BuildResult:
     """Write, build in a temporary folder, swap into `site_dir`. Raises BuildFailed; `site_dir` then is untouched.
 
-    `pending` names static files (the downloads) whose text `finish()` gives
-    only after the engine has run: each is an empty placeholder while the
-    engine builds (so links to it resolve), then is written into the built
-    site before the swap. `keep_work` leaves the work folder in place (the
-    benchmark rebuilds from its docs and config).
+    `keep_work` leaves the work folder in place (the benchmark rebuilds from its docs and config).
     """
     if engine not in ENGINE_RUNNERS:
         raise BuildFailed(f"unknown engine '{engine}'", [f"choose one of: {', '.join(ENGINES)}"])
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=project.root))
     try:
-        placeholders = {path: "" for path in pending or ()}
-        count = write_docs(files | placeholders, work / "docs", project.content_dir)
+        count = write_docs(files, work / "docs", project.content_dir)
         config = write_config(project, work, nav, extra, site_url=site_url)
         engine_started = time.perf_counter()
         log = ENGINE_RUNNERS[engine](config, strict)
         engine_seconds = time.perf_counter() - engine_started
-        waited = 0.0
-        if placeholders and finish is not None:
-            late = finish()
-            waited = time.perf_counter() - engine_started - engine_seconds
-            if set(late) != set(placeholders):
-                raise BuildFailed("the downloads did not match what was announced",
-                                  [f"expected {sorted(placeholders)}, got {sorted(late)}"])
-            for rel, text in late.items():
-                (work / "site" / rel).write_text(text, encoding="utf-8", newline="")
         pages = sum(1 for _ in (work / "site").rglob("*.html"))
         swap_into_place(work / "site", site_dir)
     finally:
         if not keep_work:
             shutil.rmtree(work, ignore_errors=True)
-    return BuildResult(engine, site_dir, pages, count, time.perf_counter() - started, log, engine_seconds, waited)
+    return BuildResult(engine, site_dir, pages, count, time.perf_counter() - started, log, engine_seconds)
 
 
 # --- serve -----------------------------------------------------------------------------

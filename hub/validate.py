@@ -13,7 +13,6 @@ import datetime as dt
 import re
 import typing
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,8 +21,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from hub.ahead import Ahead
-from hub.catalogue import Catalogue, LoadResult, files_by_name, load_catalogue
+from hub.catalogue import LoadResult, files_by_name, load_catalogue
 from hub.loader import LoadedYaml, format_path, paused_gc
 from hub.messages import suggest
 from hub.model import DATA_FILES, Event, Organisation, Ref, Resource, inner_model, record_lists
@@ -56,21 +54,11 @@ class Validation:
         return bool(self.errors or (strict and self.warnings))
 
 
-def validate(data_dir: Path, root: Path | None = None, today: dt.date | None = None,
-             ahead: dict[Path, Ahead] | None = None,
-             on_catalogue: Callable[[Catalogue], None] | None = None) -> Validation:
-    """Load, check every file and every cross-reference; never raises for bad content.
-
-    `ahead` holds the files `hub.ahead.read_ahead` started reading in a second
-    process. `on_catalogue` is called with the catalogue as soon as every file
-    has its shape, before the cross-file checks (`hub build` starts rendering
-    then, and throws the work away if the checks find errors).
-    """
+def validate(data_dir: Path, root: Path | None = None, today: dt.date | None = None) -> Validation:
+    """Load, check every file and every cross-reference; never raises for bad content."""
     today = today or dt.date.today()
     with paused_gc():
-        load = load_catalogue(data_dir, root, ahead)
-        if on_catalogue is not None and load.catalogue is not None:
-            on_catalogue(load.catalogue)
+        load = load_catalogue(data_dir, root)
         problems = list(load.problems)
         problems += check_ids(load)
         problems += check_references(load)

@@ -27,11 +27,7 @@ Exit status: 0 when there are no errors (notices and warnings allowed),
               help="text for people, json for tools.")
 @click.option("--no-source", is_flag=True, help="Do not print the offending line under each problem.")
 def validate(data_dir: Path, strict: bool, fmt: str, no_source: bool) -> ExitCode:
-    from hub.ahead import read_ahead
-
-    # A large resources.yaml is composed half in a second process (hub.ahead), as in hub build.
-    ahead = read_ahead(data_dir) if data_dir.is_dir() else {}
-    result = run_validate(data_dir, root=Path.cwd(), ahead=ahead)
+    result = run_validate(data_dir, root=Path.cwd())
     if fmt == "json":
         click.echo(json.dumps({
             "ok": not result.failed(strict),

@@ -1,6 +1,6 @@
 """The link checker: sources → checker → state → report; `cli.check_links` is the `hub check-links` command.
 
-The library returns values and never prints; `hub.links.cli` talks to people.
+The library returns values and never prints; `hub.commands.check_links` talks to people.
 """
 
 from hub.links.builtsite import SiteLinks, site_links

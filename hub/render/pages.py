@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
-import os
 import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from hub.catalogue import Catalogue
@@ -437,33 +434,6 @@ def _finalize(value: object) -> str:
     return md_text(value)
 
 
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Compiled templates kept between builds, in Jinja2's per-user cache folder (0.17 s saved per build).
-
-    Jinja2 checks each cached template against its source; the key here also
-    covers what the compiled code depends on but Jinja2 does not check: its
-    own version and this environment's options.
-    """
-
-    def __init__(self, options: dict) -> None:
-        super().__init__()
-        self._options = jinja2.__version__ + repr(sorted(
-            (name, getattr(value, "__qualname__", value)) for name, value in options.items()))
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return hashlib.sha1(f"{name}|{filename}|{self._options}".encode()).hexdigest()
-
-
-def _template_cache(options: dict) -> FileSystemBytecodeCache | None:
-    """The cache, unless `HUB_NO_TEMPLATE_CACHE` is set or no private cache folder can be made."""
-    if os.environ.get("HUB_NO_TEMPLATE_CACHE"):
-        return None
-    try:
-        return _CompiledTemplates(options)
-    except RuntimeError:  # Jinja2 found the folder unsafe (another owner, open permissions)
-        return None
-
-
 _OPTIONS = dict(
     # The escaping is `_finalize`'s (Markdown, not HTML). Jinja2's own
     # autoescaping is off: it would wrap every value in Markup once more
@@ -476,12 +446,11 @@ _OPTIONS = dict(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-"""The environment's options; the compiled templates depend on them (`_CompiledTemplates`)."""
 
 
 @functools.cache
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), bytecode_cache=_template_cache(_OPTIONS), **_OPTIONS)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), **_OPTIONS)
     env.filters.update(
         md=md_text, md_inline=md_inline, h=h, md_url=md_url, tel=tel_href, sms=sms_href,
         uk_date=functools.cache(citation.uk_date), capfirst=_capfirst, anchor=_anchor,
@@ -503,12 +472,6 @@ def environment() -> Environment:
     return env
 
 
-def compile_templates() -> None:
-    """Compile every page template now (before forking, so that both processes share the result)."""
-    for name in ("section.md.j2", "_macros.md.j2", *PAGE_TEMPLATES.values()):
-        environment().get_template(name)
-
-
 def _page(template: str, path: str, site: SiteView, **context) -> str:
     return environment().get_template(template).render(
         site=site, cat=site.cat, page=path, link=Linker(path, site), **context)
@@ -523,26 +486,12 @@ PAGE_TEMPLATES = {
 
 
 def page_paths(cat: Catalogue, site: SiteView | None = None) -> list[str]:
-    """The path of every page `render_pages` makes, in the order it makes them."""
+    """The path of every page, in the order `hub.render.render` makes them."""
     site = site or SiteView(cat, dt.date.today())
     paths = [HOME] + [section_path(section) for section in cat.sections]
     if site.unplaced:
         paths.append(OTHER)
     return paths + [BROWSE, WHATS_NEW, PROGRAMME, EVENTS, ORGANISATIONS, DATA_DICTIONARY, PEOPLE, DOWNLOADS]
-
-
-def page_weight(site: SiteView, path: str) -> float:
-    """A page's rendering time, roughly, in entries: to share pages fairly between two processes."""
-    for section in site.cat.sections:
-        if section_path(section) == path:
-            return sum(len(sub.resources) for sub in section.subsections)
-    if path == BROWSE:
-        return len(site.cat.resources) * 0.35  # a table row costs about a third of a full entry
-    if path == OTHER:
-        return len(site.unplaced)
-    if path == HOME:
-        return 600  # it looks up the resources it cites
-    return 150
 
 
 def render_page(site: SiteView, path: str) -> str:
@@ -551,9 +500,3 @@ def render_page(site: SiteView, path: str) -> str:
         if section_path(section) == path:
             return _page("section.md.j2", path, site, section=section)
     return _page(PAGE_TEMPLATES[path], path, site)
-
-
-def render_pages(cat: Catalogue, build_date: dt.date) -> dict[str, str]:
-    """Every Markdown page of the site, keyed by its path in the docs folder."""
-    site = SiteView(cat, build_date)
-    return {path: render_page(site, path) for path in page_paths(cat, site)}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.links.cli import check_links
+from hub.commands.check_links import check_links
 from hub.links.config import ConfigError, Exclude, HostOverride, LinksConfig, load_config
 from hub.links.types import LinkStatus
 

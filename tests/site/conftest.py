@@ -66,19 +66,10 @@ class BuiltSite:
         return json.loads((self.path / "search.json").read_text(encoding="utf-8"))["items"]
 
 
-def build(site_dir: Path, *args: str, data: Path = FIXTURE_DATA, engine: str = "mkdocs",
-          two_processes: bool = True):
-    """Run `python -m hub build` as `make site` does.
-
-    With `two_processes` (the default), the fixture's small catalogue is
-    read and rendered the way large ones are: each data file's later items
-    composed in a forked child (hub.ahead), half the pages and the downloads
-    in another, the downloads written into the site after the generator ran.
-    """
-    env = {"HUB_PARALLEL_FROM": "0" if two_processes else "1000000",
-           "HUB_SPLIT_FROM": "0" if two_processes else "1000000000"}
+def build(site_dir: Path, *args: str, data: Path = FIXTURE_DATA, engine: str = "mkdocs"):
+    """Run `python -m hub build` as `make site` does."""
     return run_hub("build", "--data", str(data), "--site-dir", str(site_dir), "--engine", engine,
-                   "--build-date", BUILD_DATE.isoformat(), *args, env=env, timeout=300)
+                   "--build-date", BUILD_DATE.isoformat(), *args, timeout=300)
 
 
 @pytest.fixture(scope="module")

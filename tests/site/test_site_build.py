@@ -235,22 +235,3 @@ def test_programme_figures_grid_and_hand_written_pages(built_site):
     assert [li.find(class_="hub-figure__value").get_text() for li in grid] == ["42", "60 million", "8"]
     for page in ("about/", "accessibility/", "privacy/", "people/", "whats-new/"):
         assert built_site.html(page).find("h1")
-
-
-def test_one_process_and_two_processes_build_the_same_site(built_site, tmp_path):
-    """`built_site` went through the two-process path (downloads written after the generator ran)."""
-    from tests.site.conftest import build
-
-    site_dir = tmp_path / "site"
-    proc = build(site_dir, two_processes=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-    def files(root):
-        # the sitemap carries the build date and time; everything else must be byte for byte the same
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-                if p.is_file() and not p.name.startswith("sitemap.xml")}
-
-    one, two = files(site_dir), files(built_site.path)
-    assert sorted(one) == sorted(two)
-    assert [name for name in one if one[name] != two[name]] == []
-    assert all(two[f"downloads/{name}"] for name in ("resources.json", "resources.csv", "events.ics"))

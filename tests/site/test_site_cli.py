@@ -88,10 +88,9 @@ def test_a_data_error_stops_the_build_and_leaves_the_previous_site(tmp_path):
 
 
 @pytest.mark.xdist_group("site-cli")
-def test_a_cross_file_error_stops_the_build_although_rendering_had_begun(tmp_path):
-    # Rendering starts in a second process before the cross-file checks
-    # (hub.render.start_rendering); an unknown topic would make it fail, but
-    # the build must report the data, not the renderer.
+def test_a_cross_file_error_stops_the_build_before_rendering(tmp_path):
+    # An unknown topic would make the renderer fail: the build must report
+    # the data, not the renderer.
     data = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, data)
     resources = data / "resources.yaml"
@@ -103,7 +102,7 @@ def test_a_cross_file_error_stops_the_build_although_rendering_had_begun(tmp_pat
     site_dir.mkdir()
     (site_dir / "marker.txt").write_text("the previous site")
 
-    proc = build(site_dir, data=data)  # two processes, as for a large catalogue
+    proc = build(site_dir, data=data)
     assert proc.returncode == 1
     assert f"resources.yaml:{line}:" in proc.stderr and "no-such-topic" in proc.stderr
     assert "Build stopped: the data has errors" in proc.stderr

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from hub.model import Event, Resource
 from hub.render import RenderError, banner_lines, navigation, render
 from hub.render.paths import CONTENT_PAGES, DOWNLOAD_FILES, OTHER, section_path
-from tests.site.conftest import BUILD_DATE, FIXTURE_DATA
+from tests.site.conftest import BUILD_DATE
 
 ENTRY = re.compile(r"^### .* \{ #([a-z0-9-]+) \.hub-entry \}$", re.M)
 SHORT = re.compile(r"^### .* \{ #([a-z0-9-]+)--([a-z0-9-]+) \.hub-entry \.hub-entry--short data-search-exclude \}$",
@@ -183,39 +182,6 @@ def test_data_dictionary_names_numerator_and_denominator(rendered):
     assert page.count("- **Numerator:**") == 2 and page.count("- **Denominator:**") == 2
 
 
-# --- rendering in two processes (what `hub build` does for large catalogues) ----------------
-
-
-def test_two_processes_render_exactly_what_one_does(catalogue, rendered, monkeypatch):
-    import hub.render as render_module
-
-    monkeypatch.setattr(render_module, "PARALLEL_FROM", 0)
-    monkeypatch.delenv("HUB_PARALLEL_FROM", raising=False)
-    parent = os.getpid()
-    pids = []
-    real = render_module._run_jobs
-    monkeypatch.setattr(render_module, "_run_jobs", lambda *a: pids.append(os.getpid()) or real(*a))
-    result = render_module.render_for_build(catalogue, BUILD_DATE)
-    try:
-        assert result.pending == [p for p in rendered if p.startswith("downloads/")]
-        assert set(result.files).isdisjoint(result.pending)
-        assert result.files | result.finish() == rendered
-    finally:
-        result.close()
-    assert pids == [parent]  # the child's calls happen in its own copy of this test's list
-
-
-def test_the_pages_are_shared_out_by_size(catalogue):
-    from hub.render import _halves
-    from hub.render.pages import SiteView, page_paths, page_weight
-
-    site = SiteView(catalogue, BUILD_DATE)
-    mine, theirs = _halves(site, [(p, "page") for p in page_paths(catalogue, site)])
-    weights = [sum(page_weight(site, p) for p, _ in half) for half in (mine, theirs)]
-    assert mine and theirs and sorted(mine + theirs) == sorted((p, "page") for p in page_paths(catalogue, site))
-    assert abs(weights[0] - weights[1]) <= max(page_weight(site, p) for p in page_paths(catalogue, site))
-
-
 def _clashing(catalogue):
     ef = catalogue.events_file
     clash = Event.model_validate({"id": "upcoming", "title": "A future clinic", "kind": "virtual-clinic",
@@ -223,25 +189,11 @@ def _clashing(catalogue):
     return dataclasses.replace(catalogue, events_file=ef.model_copy(update={"events": [*ef.events, clash]}))
 
 
-def test_a_render_error_in_the_second_process_stops_the_render(catalogue):
-    import hub.render as render_module
-    from hub.render.pages import SiteView
+def test_an_id_that_clashes_with_a_heading_stops_the_render(catalogue):
+    from hub.render import render
 
-    site = SiteView(_clashing(catalogue), BUILD_DATE)
     with pytest.raises(RenderError, match="'#upcoming' is used twice"):
-        render_module._in_two_processes(site, None, ["index.md", "events.md"], [("index.md", "page")],
-                                        [("events.md", "page")], [("json", "download")]).pages()
-
-
-def test_a_crash_in_the_second_process_is_reported_not_hidden(catalogue, monkeypatch):
-    import hub.render as render_module
-    from hub.render.pages import SiteView
-
-    site = SiteView(catalogue, BUILD_DATE)
-    result = render_module._in_two_processes(site, None, ["index.md"], [("index.md", "page")], [],
-                                             [("no-such-download", "download")]).pages()
-    with pytest.raises(RuntimeError, match="unknown download 'no-such-download'"):
-        result.finish()
+        render(_clashing(catalogue), BUILD_DATE)
 
 
 @pytest.mark.parametrize("text", [
@@ -272,45 +224,3 @@ def test_the_host_in_link_text_is_what_urlsplit_says(url):
         expected = urlsplit(url).hostname or ""
         expected = expected[4:] if expected.startswith("www.") else expected
     assert host_of(url) == expected
-
-
-def test_if_the_second_process_dies_this_one_renders_its_share(catalogue, rendered, monkeypatch):
-    import hub.render as render_module
-
-    monkeypatch.setattr(render_module, "PARALLEL_FROM", 0)
-    monkeypatch.delenv("HUB_PARALLEL_FROM", raising=False)
-    monkeypatch.setattr(render_module, "_child", lambda *args: os._exit(1))  # dies before sending anything
-    result = render_module.render_for_build(catalogue, BUILD_DATE)
-    assert result.pending  # the two-process path was taken
-    assert result.files | result.finish() == rendered
-
-
-# --- compiled templates kept between builds ----------------------------------------------
-
-
-def test_the_template_cache_key_covers_the_environment_options() -> None:
-    from hub.render.pages import _OPTIONS, _CompiledTemplates
-
-    same = _CompiledTemplates(_OPTIONS).get_cache_key("section.md.j2", "/t/section.md.j2")
-    assert same == _CompiledTemplates(dict(_OPTIONS)).get_cache_key("section.md.j2", "/t/section.md.j2")
-    for changed in ({**_OPTIONS, "autoescape": True}, {**_OPTIONS, "trim_blocks": False}):
-        assert _CompiledTemplates(changed).get_cache_key("section.md.j2", "/t/section.md.j2") != same
-
-
-def test_pages_are_the_same_with_and_without_compiled_templates_kept(tmp_path) -> None:
-    import subprocess
-    import sys
-
-    script = ("import datetime as dt, json, sys; from pathlib import Path; from hub.validate import validate; "
-              "from hub.render import render; "
-              "cat = validate(Path(sys.argv[1]), root=Path.cwd()).load.catalogue; "
-              "print(json.dumps(render(cat, dt.date(2024, 1, 1))))")
-    runs = []
-    # without the cache, then filling an empty one (Jinja2 keeps it under TMPDIR), then reading it
-    for env in ({"HUB_NO_TEMPLATE_CACHE": "1"}, {"TMPDIR": str(tmp_path)}, {"TMPDIR": str(tmp_path)}):
-        proc = subprocess.run([sys.executable, "-c", script, str(FIXTURE_DATA)], capture_output=True, text=True,
-                              env={**os.environ, **env}, check=True)
-        runs.append(proc.stdout)
-        if len(runs) == 2:
-            assert list(tmp_path.glob("_jinja2-cache-*/__jinja2_*.cache")), "nothing was cached"
-    assert runs[0] == runs[1] == runs[2]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -76,20 +75,8 @@ class UsageProblem(click.ClickException):
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on a terminal, never in CI).")
 @click.option("-v", "--verbose", is_flag=True, help="List ok and skipped links too (text format).")
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
-@click.pass_context
-def check_links(ctx: click.Context, debug: bool, **options) -> None:
-    try:
-        code = run(**options)
-    except click.ClickException:
-        raise
-    except Exception as exc:  # an internal failure: one sentence, the traceback only under --debug
-        if debug or os.environ.get("HUB_DEBUG"):  # `hub --debug check-links` sets HUB_DEBUG
-            traceback.print_exc()
-        click.echo(f"error: check-links failed unexpectedly ({type(exc).__name__}: {exc}). "
-                   "This is a bug: please report it with the output of --debug.", err=True)
-        ctx.exit(ExitCode.USAGE)
-    ctx.exit(int(code))
+def check_links(**options) -> ExitCode:
+    return run(**options)
 
 
 def run(data_dir: Path, catalogue: bool, site_dir: Path | None, internal_only: bool, url_file: Path | None,
