@@ -122,10 +122,10 @@ def child_full(data: Path, site_dir: Path) -> None:
     """`hub build`, with each stage timed (printed as JSON on the last line)."""
     stages = {}
     t = time.perf_counter()
-    from hub import site
-    from hub.loader import paused_gc
+    from hub.catalogue.checks import validate
+    from hub.catalogue.yamlfile import paused_gc
     from hub.render import banner_lines, navigation, render
-    from hub.validate import validate
+    from hub.site import build as site
 
     with paused_gc(freeze=True):  # as hub build does
         result = validate(data, root=ROOT)

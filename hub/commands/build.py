@@ -35,11 +35,11 @@ Exit status: 0 when the site was built, 1 when the data or the build failed,
 @click.option("--no-strict", is_flag=True, help="Let the generator's warnings pass (never for publishing).")
 def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_url: str | None,
           build_date: dt.datetime | None, no_strict: bool) -> ExitCode:
-    from hub import site
+    from hub.catalogue.checks import validate
+    from hub.catalogue.yamlfile import paused_gc
     from hub.commands.validate import print_report
-    from hub.loader import paused_gc
     from hub.render import RenderError, banner_lines, navigation, render
-    from hub.validate import validate
+    from hub.site import build as site
 
     if not config_file.is_file():
         raise click.UsageError(f"no config file at {config_file}; run the command from the project folder")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from hub.editor.fieldref import BLOCKS, update
 from hub.exitcodes import ExitCode
-from hub.fieldref import BLOCKS, update
 
 HELP = """Regenerate the generated parts of CONTRIBUTING.md: the field reference
 (from the model, the same one the validator uses) and the safe-messaging word

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from hub.catalogue import shown_path
+from hub.catalogue.load import shown_path
+from hub.catalogue.model import DATA_FILES
 from hub.commands import data_option
+from hub.editor.fmt import Formatted, format_file
 from hub.exitcodes import ExitCode
-from hub.fmt import Formatted, format_file
-from hub.model import DATA_FILES
 
 HELP = """Rewrite the data files in one canonical layout: fields in the
 documented order, two-space indentation, quotes only where YAML needs them,

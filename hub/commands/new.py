@@ -9,10 +9,8 @@ from pathlib import Path
 import click
 
 from hub.commands import data_option
-from hub.crossref import Crossref, CrossrefError, NotFound, Unreachable, base_url, record_fields
-from hub.exitcodes import ExitCode
-from hub.problems import Problem
-from hub.scaffold import (
+from hub.editor.crossref import Crossref, CrossrefError, NotFound, Unreachable, base_url, record_fields
+from hub.editor.scaffold import (
     KINDS,
     Context,
     EditError,
@@ -29,6 +27,8 @@ from hub.scaffold import (
     plan,
     suggest_id,
 )
+from hub.exitcodes import ExitCode
+from hub.problems import Problem
 
 HELP = f"""Add a new record to the catalogue: answer the questions (press Enter to
 skip an optional field), check the record shown, and confirm. The record is
@@ -180,7 +180,7 @@ def _from_options(kind: Kind, settings: tuple[str, ...], shown: str) -> tuple[di
 
 
 def _crossref(doi: str, url: str | None) -> tuple[dict, ExitCode | None]:
-    from hub.review import load_settings
+    from hub.editor.review import load_settings
 
     doi = doi.strip()
     for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from hub.commands import data_option
-from hub.crossref import Crossref, base_url
+from hub.editor.crossref import Crossref, base_url
+from hub.editor.review import CHECKS, Finding, Review, apply_notices
+from hub.editor.review import review as run_review
 from hub.exitcodes import ExitCode
 from hub.problems import Severity
-from hub.review import CHECKS, Finding, Review, apply_notices
-from hub.review import review as run_review
 
 HELP = """The editorial health report: resources due for review, superseded
 guidance still cited, possible duplicates, wording that safe-messaging
@@ -52,7 +52,7 @@ def review(data_dir: Path, editorial: Path, fmt: str, online: bool, apply: bool,
         raise click.UsageError("--apply needs --online (the notices come from Crossref)")
     client = None
     if online:
-        from hub.review import load_settings
+        from hub.editor.review import load_settings
 
         settings, _ = load_settings(editorial, Path.cwd())
         client = Crossref(base_url(crossref_url, settings.crossref.base_url), mailto=settings.crossref.mailto,

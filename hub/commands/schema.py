@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from hub.catalogue.schema import write_schemas
 from hub.exitcodes import ExitCode
-from hub.schema import write_schemas
 
 HELP = """Generate the JSON Schema of each data file from the model, into
 data/schema/. Editors' YAML plugins use them to autocomplete and check fields

@@ -19,9 +19,9 @@ re-renders the catalogue and reloads the browser."""
 @config_option
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 def serve(data_dir: Path, config_file: Path, port: int) -> ExitCode:
-    from hub import site
+    from hub.catalogue.checks import validate
     from hub.commands.validate import print_report
-    from hub.validate import validate
+    from hub.site import build as site
 
     if not config_file.is_file():
         raise click.UsageError(f"no config file at {config_file}; run the command from the project folder")
@@ -30,6 +30,6 @@ def serve(data_dir: Path, config_file: Path, port: int) -> ExitCode:
         print_report(result)
         click.echo("Preview not started: fix the errors above first.", err=True)
         return ExitCode.PROBLEMS
-    templates = Path(__file__).resolve().parent.parent / "templates"
+    templates = Path(__file__).resolve().parent.parent / "render" / "templates"
     site.serve(project=site.Project.at(config_file), data_dir=data_dir, port=port, watch=[templates])
     return ExitCode.OK

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
+from hub.catalogue.checks import Validation
+from hub.catalogue.checks import validate as run_validate
+from hub.catalogue.model import TYPE_LABELS
 from hub.commands import data_option
 from hub.exitcodes import ExitCode
-from hub.model import TYPE_LABELS
-from hub.validate import Validation
-from hub.validate import validate as run_validate
 
 HELP = """Check every data file and report every problem, one per line as
 path:line:column, with the field and how to fix it.

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hub import __version__
-from hub.loader import LoadedYaml, format_path, load_yaml
+from hub.catalogue.yamlfile import LoadedYaml, format_path, load_yaml
 from hub.problems import Problem, sort_problems
 
 DEFAULT_CONFIG = "links.yaml"

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
+from hub.catalogue.yamlfile import load_yaml
 from hub.links.types import Link, Source
-from hub.loader import load_yaml
 from hub.problems import Problem, display_path
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")

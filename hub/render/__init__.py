@@ -11,9 +11,9 @@ import datetime as dt
 import re
 from collections import Counter
 
-from hub import downloads
-from hub.catalogue import Catalogue
-from hub.loader import paused_gc
+from hub.catalogue.load import Catalogue
+from hub.catalogue.yamlfile import paused_gc
+from hub.render import downloads
 from hub.render.pages import SiteView, banner_lines, navigation, page_paths, render_page
 from hub.render.paths import CONTENT_PAGES, entry_urls
 

@@ -11,7 +11,7 @@ import re
 
 from markupsafe import Markup
 
-from hub.model import TYPE_LABELS, Resource, url_hostname
+from hub.catalogue.model import TYPE_LABELS, Resource, url_hostname
 from hub.render.escape import md_text, md_url, one_line
 
 GUIDANCE_TYPES = {"guideline", "quality-standard", "policy-letter", "guidance"}

@@ -2,7 +2,7 @@
 
 `render` is a pure function of the catalogue and the build date: it reads no
 data files and writes nothing, and returns every page and download as text
-keyed by its path in the docs folder. `hub.site` writes them out and runs the
+keyed by its path in the docs folder. `hub.site.build` writes them out and runs the
 generator, which only builds. Pages are plain Markdown with attribute lists
 (`### Title {#resource-id}`), so any Python-Markdown generator can build them.
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from hub.catalogue import Catalogue
-from hub.model import AUDIENCE_LABELS, SETTING_LABELS, SLUG_PATTERN, TYPE_LABELS, Event, Resource
+from hub.catalogue.load import Catalogue
+from hub.catalogue.model import AUDIENCE_LABELS, SETTING_LABELS, SLUG_PATTERN, TYPE_LABELS, Event, Resource
 from hub.render import citation
 from hub.render.escape import (
     h,
@@ -53,7 +53,7 @@ from hub.render.paths import (
     section_path,
 )
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 EVENT_KIND_LABELS = {"launch": "Launch events", "site-visit": "Virtual site visits",
                      "virtual-clinic": "Virtual clinics"}

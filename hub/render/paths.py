@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hub.catalogue import Catalogue
-from hub.model import Section
+from hub.catalogue.load import Catalogue
+from hub.catalogue.model import Section
 
 HOME = "index.md"
 BROWSE = "browse.md"

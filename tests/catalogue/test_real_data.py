@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from hub.validate import validate
+from hub.catalogue.checks import validate
 from tests.conftest import ROOT, run_hub
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from hub.loader import load_yaml
-from hub.model import DATA_FILES
-from hub.schema import render_schemas, write_schemas
+from hub.catalogue.model import DATA_FILES
+from hub.catalogue.schema import render_schemas, write_schemas
+from hub.catalogue.yamlfile import load_yaml
 from tests.conftest import MINIMAL, ROOT, run_hub
 
 

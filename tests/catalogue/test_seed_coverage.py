@@ -10,7 +10,7 @@ import csv
 
 import pytest
 
-from hub.validate import validate
+from hub.catalogue.checks import validate
 from tests.conftest import ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.validate import validate
+from hub.catalogue.checks import validate
 from tests.conftest import run_hub
 
 CASES = sorted((Path(__file__).parent.parent / "cases" / "validate").glob("*.yaml"))

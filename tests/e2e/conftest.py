@@ -93,7 +93,7 @@ def pytest_collection_modifyitems(config, items) -> None:
 @pytest.fixture(scope="session")
 def catalogue():
     """The real catalogue (data/), validated: the tests derive what they expect from it."""
-    from hub.validate import validate
+    from hub.catalogue.checks import validate
 
     result = validate(ROOT / "data", root=ROOT)
     assert not result.failed(), [p.headline() for p in result.errors]

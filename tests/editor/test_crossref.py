@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from hub import crossref as cr
+from hub.editor import crossref as cr
 
 
 def client(server, **kwargs) -> cr.Crossref:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hub.catalogue.checks import validate
+from hub.catalogue.model import DATA_FILES
+from hub.catalogue.yamlfile import load_yaml_text
 from hub.cli import COMMANDS, cli
-from hub.fmt import render_item
-from hub.loader import load_yaml_text
-from hub.model import DATA_FILES
-from hub.scaffold import TextFile, item_edit
-from hub.validate import validate
+from hub.editor.fmt import render_item
+from hub.editor.scaffold import TextFile, item_edit
 
 from .conftest import ROOT, hub
 
@@ -51,7 +51,7 @@ def test_docs_rewrites_only_between_the_markers(tmp_path, monkeypatch):
 def emitted_codes() -> dict[str, str]:
     """Problem codes written literally in hub/: in `Problem(...)`, in helpers that pass a parameter on as
     the code (found to a fixed point), in `PydanticCustomError("code", ...)`, in module-level dicts whose
-    name ends in `_CODES`, and the pydantic error types hub/messages.py words for editors."""
+    name ends in `_CODES`, and the pydantic error types hub/catalogue/messages.py words for editors."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "hub").rglob("*.py"))}
     factories: dict[str, int] = {"Problem": 3}
     changed = True
@@ -81,10 +81,10 @@ def emitted_codes() -> dict[str, str]:
                 for value in getattr(node.value, "values", []):
                     if isinstance(value, ast.Constant):
                         codes.setdefault(value.value, where)
-    messages = (ROOT / "hub" / "messages.py").read_text(encoding="utf-8")
+    messages = (ROOT / "hub" / "catalogue" / "messages.py").read_text(encoding="utf-8")
     for group in re.findall(r'kind (?:==|in) (\([^)]*\)|"[^"]+")', messages):
         for kind in re.findall(r'"([a-z_]+)"', group):
-            codes.setdefault(kind.replace("_", "-"), "hub/messages.py")
+            codes.setdefault(kind.replace("_", "-"), "hub/catalogue/messages.py")
     return codes
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from hub.fmt import format_text
-from hub.loader import load_yaml_text
-from hub.model import DATA_FILES
+from hub.catalogue.model import DATA_FILES
+from hub.catalogue.yamlfile import load_yaml_text
+from hub.editor.fmt import format_text
 
 CASES = sorted((Path(__file__).parent / "cases" / "fmt").glob("*.yaml"))
 

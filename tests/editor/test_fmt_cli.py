@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub.fmt import format_file, format_text, model_for
+from hub.editor.fmt import format_file, format_text, model_for
 
 from .conftest import ROOT, hub
 

@@ -15,9 +15,9 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.fmt import format_text, parse
-from hub.loader import load_yaml_text
-from hub.model import ResourcesFile
+from hub.catalogue.model import ResourcesFile
+from hub.catalogue.yamlfile import load_yaml_text
+from hub.editor.fmt import format_text, parse
 
 FIELDS = list(ResourcesFile.model_fields["resources"].annotation.__args__[0].model_fields)
 KEYS = FIELDS + ["zz_unknown", "notes"]
@@ -141,6 +141,6 @@ def test_fmt_keeps_data_and_comments_and_is_idempotent(case):
     assert twice == once
     doc, _ = parse(once, "t.yaml")
     kept = Counter(text for _, _, text, _ in doc.layout.comments() if text)
-    from hub.fmt import normalise_comment
+    from hub.editor.fmt import normalise_comment
 
     assert kept == Counter(normalise_comment(c) for c in written_comments)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from hub.loader import load_yaml
-from hub.review import load_language, mask_quotes
+from hub.catalogue.yamlfile import load_yaml
+from hub.editor.review import load_language, mask_quotes
 
 from .conftest import ROOT
 

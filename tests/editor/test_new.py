@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hub.fmt import parse
-from hub.scaffold import TextFile, item_edit
-from hub.validate import validate
+from hub.catalogue.checks import validate
+from hub.editor.fmt import parse
+from hub.editor.scaffold import TextFile, item_edit
 
 from .conftest import TODAY, added_lines_only, hub, run_hub
 

@@ -7,8 +7,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from hub.crossref import Crossref
-from hub.review import Review, review
+from hub.editor.crossref import Crossref
+from hub.editor.review import Review, review
 
 from .conftest import TODAY, added_lines_only, hub
 

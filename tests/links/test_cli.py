@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hub.commands import check_links as links_cli
 from hub.cli import cli
+from hub.commands import check_links as links_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 

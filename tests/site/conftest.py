@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from hub.catalogue import Catalogue
-from hub.validate import validate
+from hub.catalogue.checks import validate
+from hub.catalogue.load import Catalogue
 from tests.conftest import ROOT, run_hub
 
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from hub.catalogue.checks import validate
 from hub.render.paths import entry_urls
-from hub.site import swap_into_place
-from hub.validate import validate
+from hub.site.build import swap_into_place
 from tests.conftest import ROOT, run_hub
 from tests.site.conftest import FIXTURE_DATA, BuiltSite, build, load_fixture
 

@@ -18,8 +18,8 @@ import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from icalendar import Calendar
 
-from hub.downloads import FEED_SIZE, atom, fold, newest
 from hub.render.citation import is_citable
+from hub.render.downloads import FEED_SIZE, atom, fold, newest
 from hub.render.escape import one_line, plain_text
 from hub.render.paths import DOWNLOAD_FILES, entry_urls
 
@@ -50,7 +50,7 @@ def test_csv_holds_every_resource_and_opens_in_excel(catalogue, rendered):
 
 
 def test_csv_cells_cannot_start_a_spreadsheet_formula(catalogue, rendered):
-    from hub.downloads import _cell
+    from hub.render.downloads import _cell
 
     assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert _cell("-1") == "'-1" and _cell("Plain") == "Plain"

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from hub.model import Event, Resource
+from hub.catalogue.model import Event, Resource
 from hub.render import RenderError, banner_lines, navigation, render
 from hub.render.paths import CONTENT_PAGES, DOWNLOAD_FILES, OTHER, section_path
 from tests.site.conftest import BUILD_DATE

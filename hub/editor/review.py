@@ -37,12 +37,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError
 
-from hub import crossref as cr
-from hub.catalogue import LoadResult, shown_path
-from hub.fmt import _field_models
-from hub.loader import LoadedYaml, format_path, load_yaml
-from hub.messages import pydantic_problems
-from hub.model import (
+from hub.catalogue.load import LoadResult, shown_path
+from hub.catalogue.messages import pydantic_problems
+from hub.catalogue.model import (
     DATA_FILES,
     Email,
     Event,
@@ -55,6 +52,9 @@ from hub.model import (
     Text,
     Url,
 )
+from hub.catalogue.yamlfile import LoadedYaml, format_path, load_yaml
+from hub.editor import crossref as cr
+from hub.editor.fmt import _field_models
 from hub.problems import Problem, Severity
 
 # --- settings: editorial/review.yaml ---------------------------------------------------
@@ -259,7 +259,7 @@ class Review:
 def review(data_dir: Path, root: Path | None = None, editorial: Path | None = None,
            today: dt.date | None = None, client: cr.Crossref | None = None) -> Review:
     """Run every check (Crossref's too when a client is given); never raises for bad content."""
-    from hub.validate import validate
+    from hub.catalogue.checks import validate
 
     root = root or data_dir.parent
     editorial = editorial or root / "editorial"
@@ -641,7 +641,7 @@ def apply_notices(data_dir: Path, root: Path, review_result: Review) -> list[str
 
     Only the new ``notice:`` lines are added: the rest of the file is unchanged.
     """
-    from hub.scaffold import EditError, TextFile, field_edit
+    from hub.editor.scaffold import EditError, TextFile, field_edit
 
     done: list[str] = []
     path = data_dir / "resources.yaml"

@@ -1,4 +1,4 @@
-"""MkDocs hook used only by `hub serve` (part of the `hub.site` adapter).
+"""MkDocs hook used only by `hub serve` (part of the `hub.site.build` adapter).
 
 MkDocs reloads the config and calls `on_config` before every rebuild of the
 live-reload server, so this is where a changed data file, template or
@@ -22,9 +22,9 @@ log = logging.getLogger("mkdocs.hub")
 
 def on_config(config):
     """Validate and render the catalogue into `docs_dir`; set the nav and the help banner."""
+    from hub.catalogue.checks import validate
     from hub.render import RenderError, banner_lines, navigation, render
-    from hub.site import sync_docs
-    from hub.validate import validate
+    from hub.site.build import sync_docs
 
     data_dir = Path(os.environ["HUB_SERVE_DATA"])
     content_dir = Path(os.environ["HUB_SERVE_CONTENT"])

@@ -1,6 +1,6 @@
 """Cross-file checks and the validation summary (`python -m hub validate`).
 
-`hub.catalogue` checks each file against its model; this module checks what
+`hub.catalogue.load` checks each file against its model; this module checks what
 no single record can: ids unique across all files, every reference pointing
 at a record that exists, resources placed on a page, and links still to find.
 It works from each record that validated on its own, so one broken record
@@ -21,10 +21,10 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from hub.catalogue import LoadResult, files_by_name, load_catalogue
-from hub.loader import LoadedYaml, format_path, paused_gc
-from hub.messages import suggest
-from hub.model import DATA_FILES, Event, Organisation, Ref, Resource, inner_model, record_lists
+from hub.catalogue.load import LoadResult, files_by_name, load_catalogue
+from hub.catalogue.messages import suggest
+from hub.catalogue.model import DATA_FILES, Event, Organisation, Ref, Resource, inner_model, record_lists
+from hub.catalogue.yamlfile import LoadedYaml, format_path, paused_gc
 from hub.problems import Problem, Severity, attach_sources, sort_problems
 
 

@@ -4,7 +4,7 @@ The layout (agreed with the data files' authors, and what `fmt` writes):
 
 * two spaces per level, list items indented under their key (``key:`` then ``  - item``);
 * block style for every list and group of fields; ``[]`` only for an empty list;
-* fields in the order of the model (`hub.model`), unknown fields kept at the end
+* fields in the order of the model (`hub.catalogue.model`), unknown fields kept at the end
   of their record so the validator can still report them;
 * text plain where YAML reads it back as the same text, otherwise in double
   quotes (single quotes when the text holds ``"`` but no ``'``);
@@ -28,7 +28,7 @@ Why not ruamel.yaml's round-trip dumper: it stores each comment on the key
 output depends on the input's quirks. Here ruamel parses (positions of every
 token and node) and a small printer of our own writes the canonical text.
 As Black does, the result is checked before anything is written: it must load
-to exactly the same data through `hub.loader` and hold the same comments, or
+to exactly the same data through `hub.catalogue.yamlfile` and hold the same comments, or
 the file is left alone.
 """
 
@@ -50,10 +50,11 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tokens import ScalarToken
 
+from hub.catalogue.model import DATA_FILES, inner_model
+
 # `scalar_value` is the loader's own rule for what a YAML scalar means (dates stay
 # text, fold markers removed); formatting must agree with it exactly.
-from hub.loader import LoadedYaml, load_yaml_text, read_text, scalar_value
-from hub.model import DATA_FILES, inner_model
+from hub.catalogue.yamlfile import LoadedYaml, load_yaml_text, read_text, scalar_value
 from hub.problems import Problem, attach_sources
 
 FOLD_AT = 100
@@ -80,7 +81,7 @@ class Node:
     """``map``, ``seq`` or ``scalar``."""
     entries: list[Entry] = field(default_factory=list)
     value: Any = None
-    """A scalar's value, as `hub.loader` reads it."""
+    """A scalar's value, as `hub.catalogue.yamlfile` reads it."""
     block: Block | None = None
     column: int = 0
     """Source column of a collection's keys or dashes (to place trailing comments)."""
@@ -661,7 +662,7 @@ def model_for(path: Path) -> type[BaseModel] | None:
     if path.name in DATA_FILES:
         return DATA_FILES[path.name]
     if path.parent.name == "editorial":
-        from hub.review import EDITORIAL_FILES
+        from hub.editor.review import EDITORIAL_FILES
 
         return EDITORIAL_FILES.get(path.name)
     return None

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from hub.loader import LoadedYaml, load_yaml
-from hub.messages import pydantic_problems
-from hub.model import (
+from hub.catalogue.messages import pydantic_problems
+from hub.catalogue.model import (
     DATA_FILES,
     Event,
     EventsFile,
@@ -36,6 +35,7 @@ from hub.model import (
     Topic,
     record_lists,
 )
+from hub.catalogue.yamlfile import LoadedYaml, load_yaml
 from hub.problems import Problem, Severity
 
 
@@ -169,7 +169,7 @@ def files_by_name(files: dict[str, LoadedYaml]) -> dict[str, LoadedYaml]:
 
 
 def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
-    """Load and check every data file's shape (cross-file checks are in `hub.validate`)."""
+    """Load and check every data file's shape (cross-file checks are in `hub.catalogue.checks`)."""
     root = root or data_dir.parent
     files, problems = load_files(data_dir, root)
     models: dict[str, BaseModel] = {}

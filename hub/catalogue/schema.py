@@ -1,4 +1,4 @@
-"""JSON Schemas of the data files, generated from `hub.model` (`python -m hub schema`).
+"""JSON Schemas of the data files, generated from `hub.catalogue.model` (`python -m hub schema`).
 
 Editors' YAML plugins (VS Code's YAML extension, JetBrains IDEs) read the
 ``# yaml-language-server: $schema=…`` first line of each data file and then
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hub.model import DATA_FILES
+from hub.catalogue.model import DATA_FILES
 
 SCHEMA_BASE = "https://selfharm-care-hub.invalid/schema/"
 """A placeholder $id base: schemas are referenced by relative path, never fetched."""

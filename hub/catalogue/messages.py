@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hub.loader import LoadedYaml, Location, format_path
-from hub.model import inner_model
+from hub.catalogue.model import inner_model
+from hub.catalogue.yamlfile import LoadedYaml, Location, format_path
 from hub.problems import Problem
 
 

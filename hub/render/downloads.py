@@ -17,8 +17,8 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 
-from hub.catalogue import Catalogue
-from hub.model import AUDIENCE_LABELS, SETTING_LABELS, TYPE_LABELS, Event, Resource
+from hub.catalogue.load import Catalogue
+from hub.catalogue.model import AUDIENCE_LABELS, SETTING_LABELS, TYPE_LABELS, Event, Resource
 from hub.render.citation import (
     citation_text,
     creators,

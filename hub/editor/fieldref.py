@@ -1,4 +1,4 @@
-"""The field reference in CONTRIBUTING.md, generated from `hub.model` (`python -m hub docs`).
+"""The field reference in CONTRIBUTING.md, generated from `hub.catalogue.model` (`python -m hub docs`).
 
 One source of truth: the same models (and their field docstrings) drive the
 validator, the JSON Schemas and this reference, and a test fails when the
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from hub.model import DATA_FILES, DOI_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, SLUG_PATTERN
+from hub.catalogue.model import DATA_FILES, DOI_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, SLUG_PATTERN
 
 BLOCKS = ("fields", "language")
 """Generated blocks: each lives between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``."""
@@ -24,8 +24,8 @@ _REF_WORDS = {"resource": "a resource (in `resources:`)", "topic": "a topic (in 
 
 def _inner_models(model: type[BaseModel]) -> list[tuple[str, type[BaseModel], bool]]:
     """(key, record model, whether the field is a list of them) for each nested record field."""
-    from hub.fmt import _field_models
-    from hub.scaffold import field_spec
+    from hub.editor.fmt import _field_models
+    from hub.editor.scaffold import field_spec
 
     return [(key, inner, field_spec(model, key).is_list) for key, inner in _field_models(model).items()
             if inner is not None]
@@ -81,7 +81,7 @@ def _cell(text: str) -> str:
 
 
 def _table(model: type[BaseModel]) -> list[str]:
-    from hub.scaffold import field_spec
+    from hub.editor.scaffold import field_spec
 
     schema = model.model_json_schema(by_alias=True)
     defs = schema.get("$defs", {})
@@ -126,7 +126,7 @@ def _file_section(name: str, model: type[BaseModel], heading: str) -> list[str]:
 
 def render_fields() -> str:
     """The whole field reference (Markdown)."""
-    from hub.review import EDITORIAL_FILES
+    from hub.editor.review import EDITORIAL_FILES
 
     lines = ["*Generated from the model by `python -m hub docs`: do not edit by hand.*", ""]
     for name, model in DATA_FILES.items():
@@ -138,7 +138,7 @@ def render_fields() -> str:
 
 def render_language(editorial: Path) -> str:
     """The word list as a table: an example of the wording, what to write instead, why."""
-    from hub.review import load_language
+    from hub.editor.review import load_language
 
     terms, problems = load_language(editorial)
     lines = ["*Generated from `editorial/language.yaml` by `python -m hub docs`: do not edit by hand.*", "",

@@ -2,7 +2,7 @@
 
 The record is written as text lines inserted into its data file, so every other
 byte of the file (comments, order, layout) stays exactly as it was; the new
-lines are already in `hub.fmt`'s canonical layout. Before anything is written
+lines are already in `hub.editor.fmt`'s canonical layout. Before anything is written
 the whole catalogue is validated with the record in place (in a temporary copy),
 so a record added with `hub new` always validates.
 
@@ -31,11 +31,9 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from hub.catalogue import shown_path
-from hub.fmt import parse, render_field, render_item
-from hub.loader import LoadedYaml, load_yaml_text, read_text
-from hub.messages import pydantic_problems
-from hub.model import (
+from hub.catalogue.load import shown_path
+from hub.catalogue.messages import pydantic_problems
+from hub.catalogue.model import (
     DATA_FILES,
     Event,
     Helpline,
@@ -49,6 +47,8 @@ from hub.model import (
     Subsection,
     Topic,
 )
+from hub.catalogue.yamlfile import LoadedYaml, load_yaml_text, read_text
+from hub.editor.fmt import parse, render_field, render_item
 from hub.problems import Problem, Severity
 
 # --- the kinds of record ---------------------------------------------------------
@@ -542,7 +542,7 @@ def plan(ctx: Context, kind: Kind, record: dict, subsections: list[str]) -> Plan
 
 def _validate_with(ctx: Context, file: TextFile, lines: tuple[int, int]) -> tuple[list[Problem], list[Problem]]:
     """Validate the catalogue as it would be: new errors, and notes about the new lines."""
-    from hub.validate import validate
+    from hub.catalogue.checks import validate
 
     with tempfile.TemporaryDirectory() as tmp:
         rel = Path(shown_path(ctx.data_dir, ctx.root))

@@ -1,0 +1,9 @@
+"""Stage 1 of the pipeline: the data files → a validated `Catalogue` and every `Problem`.
+
+`yamlfile` reads one YAML file (libyaml's syntax, YAML 1.2's meanings, a
+location for every value); `model` is the pydantic model of each file;
+`messages` rewords pydantic's errors for people editing YAML; `load` reads
+every file against its model into a `Catalogue`; `checks` adds what no single
+record can know (ids unique, references resolve) and is the stage's entry
+point, `checks.validate`; `schema` writes the model's JSON Schemas.
+"""
