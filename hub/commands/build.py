@@ -38,12 +38,18 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
     from hub.catalogue.checks import validate
     from hub.catalogue.yamlfile import paused_gc
     from hub.commands.validate import print_report
+    from hub.outputs import OutputRefused, check_output_dir
     from hub.render import RenderError, banner_lines, navigation, render
     from hub.site import build as site
+    from hub.site.publish import Busy
 
     if not config_file.is_file():
         raise click.UsageError(f"no config file at {config_file}; run the command from the project folder")
     project = site.Project.at(config_file)
+    try:  # before any work: a folder the build may not replace is a usage error, and nothing is touched
+        check_output_dir(site_dir, project.root)
+    except OutputRefused as exc:
+        raise click.UsageError(str(exc)) from None
     when = build_date.date() if build_date else dt.date.today()
     try:
         # 1. Load and validate. The loaded data stays alive for the whole
@@ -72,6 +78,8 @@ def build(data_dir: Path, config_file: Path, engine: str, site_dir: Path, base_u
     except RenderError as exc:
         click.echo(f"Build stopped: {exc}. {site_dir}/ was left unchanged.", err=True)
         return ExitCode.PROBLEMS
+    except (OutputRefused, Busy) as exc:
+        raise click.UsageError(str(exc)) from None
     except site.BuildFailed as exc:
         for line in exc.details:
             click.echo(f"  {line}", err=True)

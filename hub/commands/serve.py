@@ -21,7 +21,8 @@ re-renders the catalogue and reloads the browser."""
 def serve(data_dir: Path, config_file: Path, port: int) -> ExitCode:
     from hub.catalogue.checks import validate
     from hub.commands.validate import print_report
-    from hub.site import build as site
+    from hub.site.build import Project
+    from hub.site.serve import serve as run_preview
 
     if not config_file.is_file():
         raise click.UsageError(f"no config file at {config_file}; run the command from the project folder")
@@ -31,5 +32,5 @@ def serve(data_dir: Path, config_file: Path, port: int) -> ExitCode:
         click.echo("Preview not started: fix the errors above first.", err=True)
         return ExitCode.PROBLEMS
     templates = Path(__file__).resolve().parent.parent / "render" / "templates"
-    site.serve(project=site.Project.at(config_file), data_dir=data_dir, port=port, watch=[templates])
+    run_preview(project=Project.at(config_file), data_dir=data_dir, port=port, watch=[templates])
     return ExitCode.OK

@@ -1,20 +1,20 @@
 """Stage 3: build the rendered pages into a site, with MkDocs (default) or Zensical.
 
-The only module that imports MkDocs or runs Zensical (STYLE.md §7). It:
+One of the modules that know MkDocs or Zensical (STYLE.md §7; the others are
+`hub.site.serve` and `hub.site.hooks`). `build_site`:
 
-1. copies `content/` and writes the rendered files into a fresh work folder
+1. checks the output folder may be replaced (`hub.outputs`) and locks it
+   against a second build (`publish.output_lock`);
+2. copies `content/` and writes the rendered files into a fresh work folder
    inside the project (`.site-build-XXXX/docs`; both engines insist that
    `docs_dir` and `site_dir` lie inside the folder of their config file);
-2. writes a config there that INHERITs `mkdocs.yml` (the one human-edited
+3. writes a config there that INHERITs `mkdocs.yml` (the one human-edited
    config) and sets only `docs_dir`, `site_dir`, the theme folder, `nav` and
    `extra.urgent_help`, all of which come from the catalogue or the layout;
-3. runs the engine in strict mode into `.site-build-XXXX/site`;
-4. swaps that folder into place: the old site is renamed away, the new one
-   renamed in, the old one deleted. A failed build never touches `site/`
-   (MkDocs itself empties `site_dir` first, so a failure leaves half a site).
-
-`serve` runs MkDocs' live-reload server with `hub/site/hooks.py`, which
-re-renders the catalogue before each rebuild.
+4. runs the engine in strict mode into `.site-build-XXXX/site`;
+5. swaps that folder into place in one step (`publish.swap_into_place`). A
+   failed build never touches the output (MkDocs itself empties `site_dir`
+   first, so a failure leaves half a site).
 """
 
 from __future__ import annotations
@@ -24,18 +24,19 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from hub.outputs import check_output_dir
+from hub.site import publish
+
 ENGINE_NAMES = {"mkdocs": "MkDocs", "zensical": "Zensical"}
 """`mkdocs` (MkDocs 1.6 + Material 9, the default) or `zensical` (its successor, pre-1.0), and their names."""
 ENGINES = tuple(ENGINE_NAMES)
 
-WORK_PREFIX = ".site-build-"
 HOOKS = Path(__file__).resolve().parent / "hooks.py"
 
 
@@ -100,45 +101,44 @@ def _read_config(path: Path) -> dict:
 # --- the docs folder and its config ----------------------------------------------
 
 
-def write_docs(files: dict[str, str], docs_dir: Path, content_dir: Path) -> int:
+def content_files(content_dir: Path, root: Path) -> dict[str, Path]:
+    """Every file of `content/`, by its path in the docs folder; a symlink that leaves `root` is refused.
+
+    A link to a file outside the project would publish that file (a private
+    key, /etc/passwd) on the site, so the build stops and names the link.
+    """
+    found: dict[str, Path] = {}
+    if not content_dir.is_dir():
+        return found
+    root = root.resolve()
+    for path in sorted(content_dir.rglob("*")):
+        if path.is_symlink():
+            real = path.resolve()
+            if not real.is_relative_to(root):
+                shown = path.relative_to(root) if path.is_relative_to(root) else path
+                raise BuildFailed(f"{shown} is a link to a file outside the project, which would be published",
+                                  ["replace the link with a copy of the file, or remove it"])
+        if path.is_file():
+            found[path.relative_to(content_dir).as_posix()] = path
+    return found
+
+
+def write_docs(files: dict[str, str], docs_dir: Path, content_dir: Path, root: Path) -> int:
     """`content/` plus the rendered files, in `docs_dir` (which must be empty or missing)."""
-    if content_dir.is_dir():
-        shutil.copytree(content_dir, docs_dir, dirs_exist_ok=True)
-    clashes = sorted(p for p in files if (content_dir / p).exists())
+    hand_written = content_files(content_dir, root)
+    clashes = sorted(p for p in files if p in hand_written)
     if clashes:
         raise BuildFailed(f"content/ has files the build generates: {', '.join(clashes)}",
                           ["rename or remove them from content/; generated pages cannot be overridden"])
+    for rel, source in hand_written.items():
+        path = docs_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)
     for rel, text in files.items():
         path = docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="")
     return len(files)
-
-
-def sync_docs(files: dict[str, str], docs_dir: Path, content_dir: Path) -> int:
-    """Like `write_docs`, but only writes what changed (for `serve`, which watches the folder)."""
-    wanted: dict[str, bytes] = {}
-    if content_dir.is_dir():
-        for path in content_dir.rglob("*"):
-            if path.is_file():
-                wanted[path.relative_to(content_dir).as_posix()] = path.read_bytes()
-    for rel, text in files.items():
-        wanted[rel] = text.encode("utf-8")
-    changed = 0
-    for rel, data in wanted.items():
-        path = docs_dir / rel
-        if not path.is_file() or path.read_bytes() != data:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            changed += 1
-    for path in sorted(docs_dir.rglob("*"), reverse=True):
-        rel = path.relative_to(docs_dir).as_posix()
-        if path.is_file() and rel not in wanted:
-            path.unlink()
-            changed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return changed
 
 
 def write_config(project: Project, work: Path, nav: list, extra: dict, *, site_url: str | None = None,
@@ -204,7 +204,9 @@ def run_zensical(config_path: Path, strict: bool = True) -> list[str]:
         cmd.append("--strict")
     env = {**os.environ, "NO_COLOR": "1"}
     try:
-        proc = subprocess.run(cmd, cwd=config_path.parent, capture_output=True, text=True, env=env)
+        # The child dies with this process (prctl PR_SET_PDEATHSIG), so a killed build leaves no engine behind.
+        proc = subprocess.run(cmd, cwd=config_path.parent, capture_output=True, text=True, env=env,
+                              preexec_fn=publish.die_with_parent)
     except OSError as exc:
         raise BuildFailed(f"cannot run Zensical: {exc}") from exc
     lines = _without_traceback([line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()])
@@ -236,74 +238,26 @@ ENGINE_RUNNERS = {"mkdocs": run_mkdocs, "zensical": run_zensical}
 # --- build and swap ------------------------------------------------------------------
 
 
-def swap_into_place(new_site: Path, target: Path) -> None:
-    """Put `new_site` at `target`: rename the old site away, rename the new one in, delete the old."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".site-new-{os.getpid()}"
-    old = target.parent / f".site-old-{os.getpid()}"
-    for leftover in (staging, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    try:
-        os.replace(new_site, staging)
-    except OSError:  # another file system: copy next to the target first, then rename
-        shutil.copytree(new_site, staging)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: list, extra: dict,
                engine: str = "mkdocs", strict: bool = True, site_url: str | None = None,
                keep_work: bool = False) -> BuildResult:
-    """Write, build in a temporary folder, swap into `site_dir`. Raises BuildFailed; `site_dir` then is untouched.
+    """Write, build in a work folder, swap into `site_dir`. Raises BuildFailed; `site_dir` then is untouched.
 
-    `keep_work` leaves the work folder in place (the benchmark rebuilds from its docs and config).
+    Raises `hub.outputs.OutputRefused` or `publish.Busy` before anything is
+    written. `keep_work` leaves the work folder in place (the benchmark
+    rebuilds from its docs and config).
     """
     if engine not in ENGINE_RUNNERS:
         raise BuildFailed(f"unknown engine '{engine}'", [f"choose one of: {', '.join(ENGINES)}"])
     started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=project.root))
-    try:
-        count = write_docs(files, work / "docs", project.content_dir)
+    target = check_output_dir(site_dir, project.root)
+    with publish.stop_cleanly_on_sigterm(), publish.output_lock(target), \
+            publish.work_folder(project.root, keep=keep_work) as work:
+        count = write_docs(files, work / "docs", project.content_dir, project.root)
         config = write_config(project, work, nav, extra, site_url=site_url)
         engine_started = time.perf_counter()
         log = ENGINE_RUNNERS[engine](config, strict)
         engine_seconds = time.perf_counter() - engine_started
         pages = sum(1 for _ in (work / "site").rglob("*.html"))
-        swap_into_place(work / "site", site_dir)
-    finally:
-        if not keep_work:
-            shutil.rmtree(work, ignore_errors=True)
+        publish.swap_into_place(work / "site", target, work)
     return BuildResult(engine, site_dir, pages, count, time.perf_counter() - started, log, engine_seconds)
-
-
-# --- serve -----------------------------------------------------------------------------
-
-
-def serve(*, project: Project, data_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-          watch: list[Path] | None = None) -> None:
-    """MkDocs' live-reload server; `hub/site/hooks.py` re-renders the catalogue before each build."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    work = project.root / f"{WORK_PREFIX}serve-{os.getpid()}"
-    (work / "docs").mkdir(parents=True)
-    os.environ["HUB_SERVE_DATA"] = str(data_dir.resolve())
-    os.environ["HUB_SERVE_CONTENT"] = str(project.content_dir)
-    config = write_config(project, work, nav=[], extra={}, hooks=True)
-    paths = [data_dir, project.content_dir, project.overrides_dir, *(watch or [])]
-    try:
-        mkdocs_serve(str(config), livereload=True, watch_theme=True,
-                     watch=[str(p.resolve()) for p in paths if p.exists()], dev_addr=f"{host}:{port}")
-    except KeyboardInterrupt:  # Ctrl-C is how a preview ends
-        pass
-    finally:
-        shutil.rmtree(work, ignore_errors=True)

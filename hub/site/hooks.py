@@ -1,4 +1,4 @@
-"""MkDocs hook used only by `hub serve` (part of the `hub.site.build` adapter).
+"""MkDocs hook used only by `hub serve` (part of the `hub.site` adapter).
 
 MkDocs reloads the config and calls `on_config` before every rebuild of the
 live-reload server, so this is where a changed data file, template or
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -24,22 +23,21 @@ def on_config(config):
     """Validate and render the catalogue into `docs_dir`; set the nav and the help banner."""
     from hub.catalogue.checks import validate
     from hub.render import RenderError, banner_lines, navigation, render
-    from hub.site.build import sync_docs
+    from hub.site import serve
 
-    data_dir = Path(os.environ["HUB_SERVE_DATA"])
-    content_dir = Path(os.environ["HUB_SERVE_CONTENT"])
-    result = validate(data_dir, root=Path.cwd())
+    session = serve.SESSION
+    result = validate(session.data_dir, root=Path.cwd())
     if result.failed():
         for problem in result.errors:
             log.error(problem.render(show_source=True))
         raise PluginError(f"{len(result.errors)} error(s) in the data: fix them and save; the preview "
-                    "will rebuild (it shows the last good version meanwhile)")
+                          "will rebuild (it shows the last good version meanwhile)")
     catalogue = result.load.catalogue
     try:
         files = render(catalogue, dt.date.today(), base_url=None)
     except RenderError as exc:
         raise PluginError(str(exc)) from None
-    changed = sync_docs(files, Path(config["docs_dir"]), content_dir)
+    changed = serve.sync_docs(files, Path(config["docs_dir"]), session.project)
     if changed:
         log.info(f"hub: re-rendered the catalogue ({changed} file(s) changed)")
     config["nav"] = navigation(catalogue)

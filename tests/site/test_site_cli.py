@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 
 from hub.catalogue.checks import validate
+from hub.outputs import MARKER
 from hub.render.paths import entry_urls
-from hub.site.build import swap_into_place
+from hub.site.publish import swap_into_place
 from tests.conftest import ROOT, run_hub
 from tests.site.conftest import FIXTURE_DATA, BuiltSite, build, load_fixture
 
@@ -45,16 +46,25 @@ def copy_project(tmp_path: Path) -> Path:
     return project
 
 
-def test_swap_replaces_the_site_and_leaves_nothing_behind(tmp_path):
+def previous_site(site_dir: Path) -> None:
+    """A folder as an earlier `hub build` left it (its marker file and one page)."""
+    site_dir.mkdir()
+    (site_dir / MARKER).write_text("built by the hub")
+    (site_dir / "marker.txt").write_text("the previous site")
+
+
+def test_swap_replaces_the_site_and_leaves_the_old_one_in_the_work_folder(tmp_path):
     target = tmp_path / "site"
     target.mkdir()
     (target / "old.html").write_text("old")
-    new = tmp_path / "work" / "site"
+    work = tmp_path / "work"
+    new = work / "site"
     new.mkdir(parents=True)
     (new / "index.html").write_text("new")
-    swap_into_place(new, target)
-    assert [p.name for p in target.iterdir()] == ["index.html"]
+    swap_into_place(new, target, work)
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "index.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "work"]
+    assert [p.name for p in new.iterdir()] == ["old.html"]  # exchanged, to be removed with the work folder
 
 
 def test_build_help_is_available():
@@ -99,15 +109,14 @@ def test_a_cross_file_error_stops_the_build_before_rendering(tmp_path):
                                       "    topics: [assessment, no-such-topic]\n", 1), encoding="utf-8")
     line = text[:text.index("    topics: [assessment, risk-scales]\n")].count("\n") + 1
     site_dir = tmp_path / "site"
-    site_dir.mkdir()
-    (site_dir / "marker.txt").write_text("the previous site")
+    previous_site(site_dir)
 
     proc = build(site_dir, data=data)
     assert proc.returncode == 1
     assert f"resources.yaml:{line}:" in proc.stderr and "no-such-topic" in proc.stderr
     assert "Build stopped: the data has errors" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout and "internal error" not in proc.stderr
-    assert [p.name for p in site_dir.iterdir()] == ["marker.txt"]
+    assert sorted(p.name for p in site_dir.iterdir()) == [MARKER, "marker.txt"]
 
 
 @pytest.mark.slow
@@ -116,14 +125,13 @@ def test_a_generator_warning_stops_the_build_with_a_sentence(tmp_path):
     project = copy_project(tmp_path)
     (project / "content" / "about.md").write_text("# About\n\nSee [a page that is missing](missing.md).\n")
     site_dir = tmp_path / "site"
-    site_dir.mkdir()
-    (site_dir / "marker.txt").write_text("the previous site")
+    previous_site(site_dir)
     proc = build(site_dir, "--config", str(project / "mkdocs.yml"))
     assert proc.returncode == 1
     assert "WARNING: Doc file 'about.md' contains a link 'missing.md'" in proc.stderr
     assert "Build stopped: MkDocs could not build the site" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert [p.name for p in site_dir.iterdir()] == ["marker.txt"]
+    assert sorted(p.name for p in site_dir.iterdir()) == [MARKER, "marker.txt"]
     assert not list(project.glob(".site-build-*")), "the work folder is removed"
 
 

@@ -1,0 +1,183 @@
+"""Publishing a built site safely: work folders, one build at a time per output, and an atomic swap.
+
+* **Work folders.** Each build writes into `.site-build-XXXX/` in the project
+  (both engines want `docs_dir` and `site_dir` under their config's folder)
+  and holds an exclusive `flock` on `.site-build-XXXX/.lock` while it lives.
+  The kernel drops that lock when the process ends, however it ends, so the
+  next build removes every work folder whose lock it can take: the debris of
+  builds that were killed (SIGKILL included) disappears on the next build.
+* **One build per output.** `output_lock` takes an exclusive `flock` on
+  `.<name>.hub-lock` beside the output folder for the whole build; a second
+  build of the same output is refused at once with a sentence.
+* **The swap.** `swap_into_place` exchanges the new site and the old one with
+  Linux's `renameat2(RENAME_EXCHANGE)` (one system call, through ctypes): at
+  every instant the output path is the complete old site or the complete new
+  one, never missing and never half-written. Where the call does not exist
+  (macOS, old kernels, some file systems), the old site is renamed away and
+  the new one renamed in: two renames, with a moment between them when the
+  path is missing. A `site` symlink switched atomically was the alternative;
+  it was not chosen because GitHub's upload-pages-artifact and many web
+  servers do not follow a symlinked root, and `site/` stays a plain folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from hub.outputs import MARKER, MARKER_TEXT
+
+WORK_PREFIX = ".site-build-"
+"""The name of every work folder starts so (git-ignored as `/.site-*/`)."""
+_WORK_LOCK = ".lock"
+
+
+class Busy(Exception):
+    """Another build is writing the same output; the message says which."""
+
+
+# --- work folders --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def work_folder(root: Path, keep: bool = False) -> Iterator[Path]:
+    """A fresh `.site-build-XXXX/` in `root`, locked while in use and removed afterwards (unless `keep`)."""
+    remove_stale_work(root)
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=root))
+    lock = os.open(work / _WORK_LOCK, os.O_CREAT | os.O_WRONLY, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        yield work
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+        os.close(lock)
+
+
+def remove_stale_work(root: Path) -> list[Path]:
+    """Remove the work folders of builds that have ended (their lock is free); the ones removed."""
+    removed = []
+    for work in sorted(root.glob(WORK_PREFIX + "*")):
+        lock_path = work / _WORK_LOCK
+        if not work.is_dir() or work.is_symlink() or not lock_path.is_file():
+            continue  # not one of ours (or one a build is creating this instant): leave it
+        try:
+            lock = os.open(lock_path, os.O_WRONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live build holds it
+        finally:
+            os.close(lock)
+        shutil.rmtree(work, ignore_errors=True)
+        removed.append(work)
+    return removed
+
+
+# --- one build per output ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def output_lock(target: Path) -> Iterator[None]:
+    """Hold `.<name>.hub-lock` beside `target` for the build; raise `Busy` if another build holds it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = target.parent / f".{target.name}.hub-lock"
+    lock = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            other = os.read(lock, 32).decode(errors="replace").strip() or "another process"
+            raise Busy(f"another build is writing {target.name}/ right now (process {other}); wait for it to "
+                       f"finish and run the command again") from None
+        os.ftruncate(lock, 0)
+        os.write(lock, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(lock)
+
+
+# --- the swap -------------------------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap `a` and `b` in one step (Linux renameat2); False where the system cannot."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_into_place(new_site: Path, target: Path, work: Path) -> None:
+    """Put `new_site` at `target` atomically; the old site ends up inside `work` (removed with it)."""
+    (new_site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if os.stat(new_site).st_dev != os.stat(target.parent).st_dev:
+        # Another file system: copy beside the target first, so that the swap itself is a rename.
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.hub-new-", dir=target.parent))
+        try:
+            shutil.copytree(new_site, staging / "site")
+            _swap(staging / "site", target, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return
+    _swap(new_site, target, work)
+
+
+def _swap(new_site: Path, target: Path, work: Path) -> None:
+    if not target.exists() and not target.is_symlink():
+        os.rename(new_site, target)
+        return
+    if _exchange(new_site, target):
+        return  # the old site is now at new_site, inside the work folder
+    old = work / "old-site"
+    os.rename(target, old)
+    os.rename(new_site, target)
+
+
+# --- stopping ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def stop_cleanly_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt for the block, so `finally` clauses run and no traceback shows."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def die_with_parent() -> None:
+    """In a child process (subprocess's preexec_fn): be sent SIGKILL when the parent dies (Linux; else nothing)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
