@@ -51,7 +51,10 @@ _ALLOWED_LINK = re.compile(
     r"\[(?P<text>[^\[\]\n]+)\]\(\s*<?(?P<url>(?:https?://|mailto:)[^\s<>]+?)>?\s*\)"
 )
 _UNSAFE_INLINE = re.compile(r"([\\\[\]{}!|#])")
-_BLOCK_START = re.compile(r"^(\s*)([>#=+-]|\d+[.)])")
+_BLOCK_START = re.compile(r"^(\s*)([>#=+-]|\d+[.)]|[*_](?=\s|$)|[*_](?=(?:\s*[*_]){2,}\s*$))")
+"""What would start a block if it began a value: a quote, heading, list item (``-``, ``+``, ``*``,
+``1.``), setext underline or rule (``***``, ``___``). Its first character is escaped; emphasis
+(``*word*``, ``**bold**``) is not a block and stays."""
 _new_str = str.__new__
 """``_new_str(Markup, text)`` marks text safe without `Markup.__new__`'s checks (text is already a str)."""
 
@@ -101,8 +104,15 @@ def md_inline(value: object) -> Markup:
     out.append(_UNSAFE_INLINE.sub(r"\\\1", text[pos:]))
     result = "".join(out)
     # A value that starts like a list, quote or heading stays a paragraph.
-    result = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result, count=1)
+    result = _BLOCK_START.sub(_escape_block_start, result, count=1)
     return Markup(result)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    indent, start = match.group(1), match.group(2)
+    if start[0].isdigit():  # "1. item": the full stop is what makes a list ("1\\. item")
+        return f"{indent}{start[:-1]}\\{start[-1]}"
+    return f"{indent}\\{start}"
 
 
 def h(value: object) -> Markup:
@@ -110,6 +120,18 @@ def h(value: object) -> Markup:
     if value is None:
         return Markup("")
     return _new_str(Markup, html_attr(value))
+
+
+def theme_text(value: object) -> str:
+    """Text for a place the theme prints without escaping: nav titles and front-matter `description`.
+
+    Material's and Zensical's templates print `nav` titles and
+    `page.meta.description` as they are (into element text and into
+    ``content="…"``), so the build hands them text already escaped for an
+    attribute. The theme's `<title>` is overridden to `striptags | e`
+    (overrides/main.html), which decodes these entities once and escapes again.
+    """
+    return html_attr(value)
 
 
 def html_attr(value: object) -> str:

@@ -31,6 +31,7 @@ from hub.render.escape import (
     md_text,
     md_url,
     plain_text,
+    theme_text,
     sms_href,
     tel_href,
 )
@@ -375,8 +376,8 @@ def banner_lines(cat: Catalogue) -> list[dict[str, str]]:
 def navigation(cat: Catalogue) -> list:
     """The site navigation in `mkdocs.yml` form (both engines read it)."""
     resources: list = [{"Browse all resources": BROWSE}]
-    for section in cat.sections:
-        resources.append({f"{section.number}. {section.title}": section_path(section)})
+    for section in cat.sections:  # the theme prints nav titles unescaped (hub.render.escape.theme_text)
+        resources.append({theme_text(f"{section.number}. {section.title}"): section_path(section)})
     if any(not places for places in cat.placements.values()):
         resources.append({"Other resources": OTHER})
     resources += [{"What's new": WHATS_NEW}, {"Data dictionary": DATA_DICTIONARY}]
@@ -456,6 +457,7 @@ def environment() -> Environment:
         uk_date=functools.cache(citation.uk_date), capfirst=_capfirst, anchor=_anchor,
         type_label=lambda t: TYPE_LABELS.get(str(t), str(t)),
         yaml_str=lambda v: Markup(json.dumps(plain_text(v), ensure_ascii=False)),
+        theme_str=lambda v: Markup(json.dumps(theme_text(plain_text(v)), ensure_ascii=False)),
         heading=lambda level: Markup("#" * int(level)),
         join_md=lambda items, sep=", ": Markup(sep.join(md_text(i) for i in items)),
         group_in_order=_group_in_order, groupby_month=_groupby_month,

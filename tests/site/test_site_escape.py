@@ -80,9 +80,16 @@ def test_md_inline_keeps_emphasis_and_web_links_but_not_html_or_other_schemes():
 
 
 def test_md_inline_cannot_start_a_block():
-    for start in ("# Heading", "- item", "> quote", "1. item", "+ item"):
+    for start in ("# Heading", "- item", "> quote", "1. item", "+ item", "* item", "***", "* * *", "___", "---",
+                  "_ item"):
         soup = to_html(f"{md_inline(start)}")
-        assert soup.find(["h1", "ul", "ol", "blockquote"]) is None, start
+        assert soup.find(["h1", "h2", "ul", "ol", "blockquote", "hr"]) is None, start
+        assert soup.get_text().strip() == start
+
+
+def test_md_inline_keeps_emphasis_at_the_start():
+    assert to_html(str(md_inline("*Draft* guidance"))).find("em").get_text() == "Draft"
+    assert to_html(str(md_inline("**New** guidance"))).find("strong").get_text() == "New"
 
 
 def test_h_escapes_for_html_attributes_and_text():
