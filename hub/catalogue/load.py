@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from hub.catalogue.fields import Record
 from hub.catalogue.messages import pydantic_problems
 from hub.catalogue.model import (
     DATA_FILES,
@@ -27,7 +28,6 @@ from hub.catalogue.model import (
     PeopleFile,
     Person,
     ProgrammeFile,
-    Record,
     Resource,
     ResourcesFile,
     Section,

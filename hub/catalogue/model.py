@@ -14,253 +14,46 @@ people); every link lives in ``url`` or a field ending in ``_url``; dates are
 from __future__ import annotations
 
 import datetime as dt
-import re
-from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
-from urllib.parse import urlsplit
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
-URL_PATTERN = r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+|tel:\+?[0-9]+)$"
-EMAIL_PATTERN = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
-PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]*[0-9]$"
-
-
-# --- field types ---------------------------------------------------------
-
-
-class Ref:
-    """Marks a field as a reference to the id of another record of ``kind``."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"Ref({self.kind!r})"
-
-
-_SLUG = re.compile(SLUG_PATTERN)
-
-
-EMPTY_LIST = Field(default_factory=list, json_schema_extra={"default": []})
-"""An optional list's default: a new list per record, made by `list()` (pydantic deep-copies a `[]`
-default for every record, a tenth of validation time at 10,000 resources); the schema still says `[]`."""
-
-
-def url_hostname(url: str) -> str:
-    """``urlsplit(url).hostname or ""`` for an http(s) address, without urlsplit's cost for plain ones."""
-    netloc = url.split("://", 1)[1] if "://" in url else ""
-    for end in "/?#":
-        netloc = netloc.split(end, 1)[0]
-    if "@" in netloc or "[" in netloc or "%" in netloc or "\\" in netloc:
-        return urlsplit(url).hostname or ""  # user names, IPv6 and escapes: let the library decide
-    return netloc.split(":", 1)[0].lower()
-
-
-def _text(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise PydanticCustomError("empty", "is empty; write a value or remove the line")
-    return value
-
-
-def _slug(value: str) -> str:
-    if not _SLUG.match(value):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-record"
-        raise PydanticCustomError(
-            "not-slug",
-            "'{value}' is not a valid id: use lower-case letters, digits and single hyphens "
-            "(suggestion: '{suggestion}')",
-            {"value": value, "suggestion": suggestion},
-        )
-    return value
-
-
-def _url(value: str) -> str:
-    value = value.strip()
-    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
-    if scheme not in ("http", "https", "mailto", "tel"):
-        raise PydanticCustomError(
-            "url-scheme",
-            "'{value}' is not a web link: links must start with https:// (or http://, mailto:, tel:)",
-            {"value": value[:80]},
-        )
-    if re.search(r"\s", value):
-        raise PydanticCustomError(
-            "url-space", "the link contains a space; replace spaces with %20 or copy the link again",
-        )
-    if scheme in ("http", "https"):
-        host = url_hostname(value)
-        if "." not in host and host != "localhost":
-            raise PydanticCustomError(
-                "url-host", "'{value}' has no valid web address after '//'", {"value": value[:80]}
-            )
-    elif scheme == "mailto":
-        _email(value[len("mailto:"):])
-    else:
-        _phone(value[len("tel:"):])
-    return value
-
-
-def _email(value: str) -> str:
-    value = value.strip()
-    if not re.match(EMAIL_PATTERN, value):
-        raise PydanticCustomError(
-            "bad-email", "'{value}' is not an email address like name@example.org.uk", {"value": value}
-        )
-    return value
-
-
-def _phone(value: str) -> str:
-    value = value.strip()
-    digits = re.sub(r"\D", "", value)
-    if not re.match(PHONE_PATTERN, value) or not 3 <= len(digits) <= 15:
-        raise PydanticCustomError(
-            "bad-phone",
-            "'{value}' is not a phone number: use digits and spaces only, e.g. 0808 800 8088 or 116 123",
-            {"value": value},
-        )
-    return value
-
-
-def _doi(value: str) -> str:
-    value = value.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
-        if value.lower().startswith(prefix):
-            raise PydanticCustomError(
-                "doi-prefix",
-                "write the DOI without '{prefix}': '{bare}'",
-                {"prefix": prefix, "bare": value[len(prefix):]},
-            )
-    if not re.match(DOI_PATTERN, value):
-        raise PydanticCustomError(
-            "bad-doi", "'{value}' is not a DOI; a DOI looks like 10.1192/bjp.2021.50", {"value": value}
-        )
-    return value
-
-
-Text = Annotated[str, AfterValidator(_text)]
-"""Non-empty text; surrounding spaces are ignored."""
-Markdown = Annotated[str, AfterValidator(_text), Field(json_schema_extra={"format": "markdown"})]
-"""Text that may use inline Markdown (emphasis, links) but no raw HTML."""
-Slug = Annotated[str, AfterValidator(_slug), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
-Url = Annotated[str, AfterValidator(_url), Field(json_schema_extra={"pattern": URL_PATTERN, "format": "uri"})]
-Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"pattern": EMAIL_PATTERN})]
-Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
-Doi = Annotated[str, AfterValidator(_doi), Field(json_schema_extra={"pattern": DOI_PATTERN})]
-Year = Annotated[int, Field(strict=True, ge=1900, le=2100)]
-Label = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
-                  AfterValidator(_text), WithJsonSchema({"type": ["string", "integer"]})]
-"""Short text that editors may write unquoted as a number, e.g. a volume `8` or the number `999`."""
-
-
-def ref(kind: str):
-    """A slug that must be the id of an existing record of ``kind``."""
-    return Annotated[str, AfterValidator(_slug), Ref(kind), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
-
-
-ResourceRef = ref("resource")
-TopicRef = ref("topic")
-OrganisationRef = ref("organisation")
-PersonRef = ref("person")
-
-
-class Record(BaseModel):
-    """Base of every model: unknown fields are errors (a typo must not lose data)."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
-    record_kind: ClassVar[str] = ""
-
-
-# --- enumerations --------------------------------------------------------
-
-
-class DocEnum(StrEnum):
-    """An enum whose members editors write as their value."""
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class ResourceType(DocEnum):
-    guideline = "guideline"
-    quality_standard = "quality-standard"
-    policy_letter = "policy-letter"
-    paper = "paper"
-    report = "report"
-    infographic = "infographic"
-    toolkit = "toolkit"
-    training = "training"
-    data_dictionary = "data-dictionary"
-    website = "website"
-    guidance = "guidance"
-    research_summary = "research-summary"
-    audit_tool = "audit-tool"
-    competence_framework = "competence-framework"
-
-
-TYPE_LABELS = {
-    "guideline": "Clinical guideline",
-    "quality-standard": "Quality standard",
-    "policy-letter": "Policy letter",
-    "paper": "Research paper",
-    "report": "Report",
-    "infographic": "Infographic",
-    "toolkit": "Toolkit",
-    "training": "Training",
-    "data-dictionary": "Data dictionary",
-    "website": "Website",
-    "guidance": "Guidance",
-    "research-summary": "Research summary",
-    "audit-tool": "Audit tool",
-    "competence-framework": "Competence framework",
-}
-
-
-class Audience(DocEnum):
-    children_and_young_people = "children-and-young-people"
-    adults = "adults"
-    older_adults = "older-adults"
-
-
-AUDIENCE_LABELS = {
-    "children-and-young-people": "Children and young people",
-    "adults": "Adults",
-    "older-adults": "Older adults",
-}
-
-
-class Setting(DocEnum):
-    hospital = "hospital"
-    primary_care = "primary-care"
-    community = "community"
-
-
-SETTING_LABELS = {"hospital": "Hospital", "primary-care": "Primary care", "community": "Community"}
-
-
-class Status(DocEnum):
-    current = "current"
-    superseded = "superseded"
-    withdrawn = "withdrawn"
-
-
-class LinkFormat(DocEnum):
-    page = "page"
-    pdf = "pdf"
-    video = "video"
-
+from hub.catalogue.fields import (
+    EMPTY_LIST,
+    Doi,
+    Email,
+    Label,
+    Markdown,
+    OrganisationRef,
+    PersonRef,
+    Phone,
+    Record,
+    ResourceRef,
+    Slug,
+    Text,
+    TopicRef,
+    Url,
+    Year,
+    _email,
+    _phone,
+)
+from hub.catalogue.vocabulary import (
+    Audience,
+    EventKind,
+    HelplineHow,
+    LinkFormat,
+    MeasureKind,
+    PersonGroup,
+    ResourceType,
+    Setting,
+    Status,
+)
 
 # --- resources.yaml ------------------------------------------------------
 
@@ -395,12 +188,6 @@ class ResourcesFile(Record):
 # --- events.yaml ---------------------------------------------------------
 
 
-class EventKind(DocEnum):
-    site_visit = "site-visit"
-    virtual_clinic = "virtual-clinic"
-    launch = "launch"
-
-
 class Talk(Record):
     """A presentation within an event."""
 
@@ -453,12 +240,6 @@ class EventsFile(Record):
 
 
 # --- measures.yaml -------------------------------------------------------
-
-
-class MeasureKind(DocEnum):
-    process = "process"
-    structure = "structure"
-    outcome = "outcome"
 
 
 class Measure(Record):
@@ -532,11 +313,6 @@ class Organisation(Record):
     """Other numbers, each with a `label` and a `phone`."""
     contact_note: Markdown | None = None
     """Anything else about contacting them (hours, 'various contact details')."""
-
-
-class PersonGroup(DocEnum):
-    expert_reference_panel = "expert-reference-panel"
-    core_staff = "core-staff"
 
 
 class Person(Record):
@@ -617,12 +393,6 @@ class ProgrammeFile(Record):
     """The programme's phases, in order."""
     figures: list[Figure]
     """The figures of the at-a-glance grid, grouped by `group`."""
-
-
-class HelplineHow(DocEnum):
-    phone = "phone"
-    text = "text"
-    email = "email"
 
 
 class Helpline(Record):

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
+from hub.catalogue.yamlfile import read_text
 from hub.editor.fieldref import BLOCKS, update
 from hub.exitcodes import ExitCode
+from hub.problems import attach_sources
 
 HELP = """Regenerate the generated parts of CONTRIBUTING.md: the field reference
 (from the model, the same one the validator uses) and the safe-messaging word
@@ -16,7 +18,12 @@ list (from editorial/language.yaml). Each lives between markers such as
 never touched.
 
 --check writes nothing and exits 1 if the file is out of date (the tests and
-CI run it, so the reference cannot drift from the model)."""
+CI run it, so the reference cannot drift from the model).
+
+When editorial/language.yaml has a problem (not valid YAML, a field or a
+pattern that is wrong, or the file is missing) the problems are shown, the
+exit status is 1 and nothing is written: the word list is never regenerated
+from part of the file."""
 
 
 @click.command(help=HELP)
@@ -29,12 +36,23 @@ def docs(path: Path, editorial: Path, check: bool) -> ExitCode:
     if not path.exists():
         click.echo(f"error: {path} does not exist", err=True)
         return ExitCode.USAGE
-    text = path.read_text(encoding="utf-8")
-    new, missing = update(text, editorial)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        for problem in read_text(path, path.as_posix())[1]:  # the loader's words for what is wrong
+            click.echo(problem.render(), err=True)
+        return ExitCode.PROBLEMS
+    new, missing, problems = update(text, editorial)
+    for problem in attach_sources(problems, _texts(problems)):
+        click.echo(problem.render(), err=True)
     for name in missing:
         click.echo(f"error: {path}: the markers <!-- {name}:start --> and <!-- {name}:end --> are missing; "
                    "add them where the generated text should go", err=True)
-    if missing:
+    if problems:
+        click.echo(f"{path} was not checked: fix the problems above first" if check else
+                   f"{path} was left unchanged: fix the problems above, then run python -m hub docs again",
+                   err=True)
+    if missing or problems:
         return ExitCode.PROBLEMS
     if new == text:
         click.echo(f"{path} is up to date ({', '.join(BLOCKS)})", err=True)
@@ -45,3 +63,13 @@ def docs(path: Path, editorial: Path, check: bool) -> ExitCode:
     path.write_text(new, encoding="utf-8")
     click.echo(f"updated {path}", err=True)
     return ExitCode.OK
+
+
+def _texts(problems) -> dict[str, str]:
+    """The text of each file the problems are in, to show the line of each problem."""
+    out = {}
+    for file in {p.file for p in problems}:
+        text, _ = read_text(Path(file), file)
+        if text is not None:
+            out[file] = text
+    return out

@@ -10,11 +10,11 @@ import click
 
 from hub.commands import data_option
 from hub.editor.crossref import Crossref, CrossrefError, NotFound, Unreachable, base_url, record_fields
-from hub.editor.scaffold import (
+from hub.editor.edit import EditError
+from hub.editor.fields import FieldSpec, field_spec
+from hub.editor.new import (
     KINDS,
     Context,
-    EditError,
-    FieldSpec,
     Kind,
     build_record,
     check_fields,
@@ -22,11 +22,11 @@ from hub.editor.scaffold import (
     convert,
     convert_record,
     field_of,
-    field_spec,
     load_context,
     plan,
     suggest_id,
 )
+from hub.editor.settings import load_settings
 from hub.exitcodes import ExitCode
 from hub.problems import Problem
 
@@ -54,8 +54,9 @@ With --no-input nothing is asked: a missing required field is an error.
 from Crossref. Without an internet connection the command stops with a
 message (exit status 2) and nothing is written; add the details by hand.
 
-Exit status: 0 added (or shown with --dry-run), 1 the record has problems
-(nothing written), 2 usage error or Crossref could not be reached."""
+Exit status: 0 added (or shown with --dry-run), 1 the record has problems or
+its data file is missing, unreadable or not valid YAML (nothing written),
+2 usage error or Crossref could not be reached."""
 
 
 @click.command(help=HELP)
@@ -77,6 +78,9 @@ def new(kind_name: str, settings: tuple[str, ...], doi: str | None, section: str
     kind = KINDS[kind_name]
     ctx = load_context(data_dir, Path.cwd())
     shown = ctx.shown(kind.file)
+    broken = ctx.problems_of(kind.file)
+    if broken:  # before any question: the editor fixes the file first
+        return _fail(broken)
     interactive = not no_input
     day = today.date() if today else dt.date.today()
 
@@ -138,6 +142,9 @@ def new(kind_name: str, settings: tuple[str, ...], doi: str | None, section: str
         click.echo(f"\nIt is also listed in: {', '.join(subs)}.")
     for note in result.notes:
         click.echo(f"note: {note.message}" + (f" ({note.hint})" if note.hint else ""))
+    if result.known_errors:
+        click.echo(f"note: the catalogue already has {result.known_errors} error(s) elsewhere, not caused by "
+                   "this record; python -m hub validate lists them.")
     if dry_run:
         click.echo("\n--dry-run: nothing was written.")
         return ExitCode.OK
@@ -170,7 +177,17 @@ def _from_options(kind: Kind, settings: tuple[str, ...], shown: str) -> tuple[di
                                     f"a {kind.name} has no field '{key}'", field=key, hint=hint))
             continue
         spec = field_spec(kind.model, key)
-        value = convert_record(spec.base, text) if spec.is_record_list else convert(spec, text)
+        if spec.is_record_list:
+            value, unreadable = convert_record(spec.base, text)
+            if unreadable:
+                example = ", ".join(f"{info.alias or name}: …" for name, info in
+                                    list(spec.base.model_fields.items())[:2])
+                problems.append(Problem(shown, None, None, unreadable[0].code, f"cannot read '{text}' as a "
+                                        f"{spec.base.__name__.lower()}: {unreadable[0].message}", field=key,
+                                        hint=f'write it in braces: --set {key}="{{{example}}}"'))
+                continue
+        else:
+            value = convert(spec, text)
         if spec.is_list:
             values.setdefault(key, []).append(value)
         else:
@@ -180,13 +197,13 @@ def _from_options(kind: Kind, settings: tuple[str, ...], shown: str) -> tuple[di
 
 
 def _crossref(doi: str, url: str | None) -> tuple[dict, ExitCode | None]:
-    from hub.editor.review import load_settings
-
     doi = doi.strip()
     for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
         if doi.lower().startswith(prefix):
             doi = doi[len(prefix):]
-    settings, _ = load_settings(Path("editorial"))
+    settings, problems = load_settings(Path("editorial"))
+    if problems:  # its Crossref settings (contact address, timeout, address) would be ignored
+        return {}, _fail(problems)
     client = Crossref(base_url(url, settings.crossref.base_url), mailto=settings.crossref.mailto,
                       timeout=settings.crossref.timeout_seconds)
     click.echo(f"Looking up {doi} on Crossref…")

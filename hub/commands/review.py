@@ -10,10 +10,12 @@ import click
 
 from hub.commands import data_option
 from hub.editor.crossref import Crossref, base_url
-from hub.editor.review import CHECKS, Finding, Review, apply_notices
+from hub.editor.findings import CHECKS, Finding, Review
+from hub.editor.retractions import apply_notices
 from hub.editor.review import review as run_review
+from hub.editor.settings import load_settings
 from hub.exitcodes import ExitCode
-from hub.problems import Severity
+from hub.problems import Problem, Severity
 
 HELP = """The editorial health report: resources due for review, superseded
 guidance still cited, possible duplicates, wording that safe-messaging
@@ -26,7 +28,8 @@ and link. --apply then adds a standard notice to each flagged paper that has
 none, so the site warns readers until an editor has reviewed the entry.
 
 A health report does not fail: the exit status is 0 whatever it finds.
-With --strict it is 1 when there is any warning or error. It is 2 for usage
+With --strict it is 1 when there is any warning or error; it is also 1 when
+--apply could not add a notice (each one is explained). It is 2 for usage
 errors, and when --online could not reach Crossref at all (the rest of the
 report is still printed)."""
 
@@ -52,23 +55,26 @@ def review(data_dir: Path, editorial: Path, fmt: str, online: bool, apply: bool,
         raise click.UsageError("--apply needs --online (the notices come from Crossref)")
     client = None
     if online:
-        from hub.editor.review import load_settings
-
-        settings, _ = load_settings(editorial, Path.cwd())
+        settings, _ = load_settings(editorial, Path.cwd())  # its problems are in the report's setup problems
         client = Crossref(base_url(crossref_url, settings.crossref.base_url), mailto=settings.crossref.mailto,
                           timeout=settings.crossref.timeout_seconds)
     result = run_review(data_dir, Path.cwd(), editorial, today.date() if today else None, client)
     applied: list[str] = []
+    not_applied: list[Problem] = []
     if apply and result.to_apply():
-        applied = apply_notices(data_dir, Path.cwd(), result)
+        applied, not_applied = apply_notices(data_dir, Path.cwd(), result)
     if fmt == "json":
         click.echo(to_json(result, applied))
     elif fmt == "markdown":
         click.echo(to_markdown(result, applied))
     else:
         click.echo(to_text(result, applied))
+    for problem in not_applied:
+        click.echo(problem.render(show_source=False), err=True)
     if result.crossref_unreachable:
         return ExitCode.USAGE
+    if not_applied:
+        return ExitCode.PROBLEMS
     serious = [f for f in result.findings if f.problem.severity is not Severity.NOTICE]
     return ExitCode.PROBLEMS if strict and (serious or result.setup_problems) else ExitCode.OK
 

@@ -9,7 +9,7 @@ import click
 
 from hub.catalogue.checks import Validation
 from hub.catalogue.checks import validate as run_validate
-from hub.catalogue.model import TYPE_LABELS
+from hub.catalogue.vocabulary import ResourceType
 from hub.commands import data_option
 from hub.exitcodes import ExitCode
 
@@ -57,7 +57,7 @@ def summary(result: Validation, strict: bool = False) -> str:
     counts = result.counts
     lines = []
     if counts.get("resources"):
-        types = ", ".join(f"{n} {TYPE_LABELS.get(t, t).lower()}" for t, n in
+        types = ", ".join(f"{n} {ResourceType(t).label.lower()}" for t, n in
                           sorted(result.resource_types.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"{counts['resources']} resources: {types}")
         others = ", ".join(f"{counts[k]} {k}" for k in

@@ -3,7 +3,9 @@
 One source of truth: the same models (and their field docstrings) drive the
 validator, the JSON Schemas and this reference, and a test fails when the
 committed CONTRIBUTING.md is out of date. Types are described from the JSON
-Schema of each field, in words an editor uses.
+Schema of each field, in words an editor uses. The safe-messaging word list is
+generated here too, from editorial/language.yaml; when that file has problems
+they are returned, never dropped, so the list is not regenerated from half of it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from hub.catalogue.model import DATA_FILES, DOI_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, SLUG_PATTERN
+from hub.catalogue.fields import DOI_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, SLUG_PATTERN
+from hub.catalogue.model import DATA_FILES
+from hub.editor.fields import field_models, field_spec
+from hub.editor.settings import EDITORIAL_FILES, load_language
+from hub.problems import Problem
 
 BLOCKS = ("fields", "language")
 """Generated blocks: each lives between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``."""
@@ -24,10 +30,7 @@ _REF_WORDS = {"resource": "a resource (in `resources:`)", "topic": "a topic (in 
 
 def _inner_models(model: type[BaseModel]) -> list[tuple[str, type[BaseModel], bool]]:
     """(key, record model, whether the field is a list of them) for each nested record field."""
-    from hub.editor.fmt import _field_models
-    from hub.editor.scaffold import field_spec
-
-    return [(key, inner, field_spec(model, key).is_list) for key, inner in _field_models(model).items()
+    return [(key, inner, field_spec(model, key).is_list) for key, inner in field_models(model).items()
             if inner is not None]
 
 
@@ -81,8 +84,6 @@ def _cell(text: str) -> str:
 
 
 def _table(model: type[BaseModel]) -> list[str]:
-    from hub.editor.scaffold import field_spec
-
     schema = model.model_json_schema(by_alias=True)
     defs = schema.get("$defs", {})
     lines = ["| Field | | What to write |", "| --- | --- | --- |"]
@@ -126,8 +127,6 @@ def _file_section(name: str, model: type[BaseModel], heading: str) -> list[str]:
 
 def render_fields() -> str:
     """The whole field reference (Markdown)."""
-    from hub.editor.review import EDITORIAL_FILES
-
     lines = ["*Generated from the model by `python -m hub docs`: do not edit by hand.*", ""]
     for name, model in DATA_FILES.items():
         lines += _file_section(name, model, f"data/{name}")
@@ -136,10 +135,9 @@ def render_fields() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render_language(editorial: Path) -> str:
-    """The word list as a table: an example of the wording, what to write instead, why."""
-    from hub.editor.review import load_language
-
+def render_language(editorial: Path) -> tuple[str, list[Problem]]:
+    """The word list as a table (an example of the wording, what to write instead, why), and the
+    problems of editorial/language.yaml (missing, not valid YAML, bad fields or patterns)."""
     terms, problems = load_language(editorial)
     lines = ["*Generated from `editorial/language.yaml` by `python -m hub docs`: do not edit by hand.*", "",
              "| Instead of (example) | Write | Why |", "| --- | --- | --- |"]
@@ -153,7 +151,7 @@ def render_language(editorial: Path) -> str:
         if term.entry.severity == "notice":
             why += " *Check the context.*"
         lines.append(f"| {_cell(shown)} | {_cell(term.entry.suggestion)} | {_cell(why)} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", problems
 
 
 def replace_block(text: str, name: str, content: str) -> str | None:
@@ -164,13 +162,15 @@ def replace_block(text: str, name: str, content: str) -> str | None:
     return pattern.sub(lambda m: m.group(1) + "\n" + content + "\n" + m.group(3), text, count=1)
 
 
-def update(text: str, editorial: Path) -> tuple[str, list[str]]:
-    """Every generated block refreshed; also the names of blocks whose markers are missing."""
+def update(text: str, editorial: Path) -> tuple[str, list[str], list[Problem]]:
+    """Every generated block refreshed; also the names of blocks whose markers are missing, and the
+    problems of the files the blocks come from (with any problem, the text must not be written)."""
     missing = []
-    for name, content in (("fields", render_fields()), ("language", render_language(editorial))):
+    language, problems = render_language(editorial)
+    for name, content in (("fields", render_fields()), ("language", language)):
         new = replace_block(text, name, content)
         if new is None:
             missing.append(name)
         else:
             text = new
-    return text, missing
+    return text, missing, problems

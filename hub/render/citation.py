@@ -11,7 +11,8 @@ import re
 
 from markupsafe import Markup
 
-from hub.catalogue.model import TYPE_LABELS, Resource, url_hostname
+from hub.catalogue.fields import url_hostname
+from hub.catalogue.model import Resource
 from hub.render.escape import md_text, md_url, one_line
 
 GUIDANCE_TYPES = {"guideline", "quality-standard", "policy-letter", "guidance"}
@@ -62,7 +63,7 @@ def host_of(url: str | None) -> str:
 
 def type_noun(r: Resource) -> str:
     """'clinical guideline', 'research paper'…, for sentences."""
-    label = TYPE_LABELS.get(str(r.type), str(r.type))
+    label = r.type.label
     return label[0].lower() + label[1:]
 
 

@@ -18,7 +18,8 @@ import uuid
 import xml.etree.ElementTree as ET
 
 from hub.catalogue.load import Catalogue
-from hub.catalogue.model import AUDIENCE_LABELS, SETTING_LABELS, TYPE_LABELS, Event, Resource
+from hub.catalogue.model import Event, Resource
+from hub.catalogue.vocabulary import ResourceType
 from hub.render.citation import (
     citation_text,
     creators,
@@ -127,7 +128,7 @@ def resources_csv(cat: Catalogue, urls: dict[str, str]) -> str:
     for r in cat.resources.values():
         row = r.model_dump(mode="json")
         row.update(
-            type_label=TYPE_LABELS.get(row["type"], row["type"]),
+            type_label=ResourceType(row["type"]).label,
             alt_titles="\n".join(r.alt_titles),
             authors="; ".join(r.authors),
             key_points="\n".join(r.key_points),
@@ -185,7 +186,7 @@ def bibtex(resources: list[Resource], urls: dict[str, str], base_url: str | None
         if r.journal:
             fields.append(("journal", latex(r.journal)))
         if kind == "techreport":
-            fields += [("institution", latex(r.organisation)), ("type", latex(TYPE_LABELS[str(r.type)]))]
+            fields += [("institution", latex(r.organisation)), ("type", latex(r.type.label))]
         elif r.organisation and kind == "misc":
             fields.append(("publisher", latex(r.organisation)))
         year = year_of(r)
@@ -375,11 +376,11 @@ def atom(resources: list[Resource], urls: dict[str, str], base_url: str | None =
         sub(entry, "updated", _stamp(r.added))
         sub(entry, "link", rel="alternate", type="text/html", href=link_to(urls[r.id]))
         summary = f"{citation_text(r)} A {type_noun(r)}"
-        audience = ", ".join(AUDIENCE_LABELS[str(a)].lower() for a in r.audience)
-        setting = ", ".join(SETTING_LABELS[str(s)].lower() for s in r.setting)
+        audience = ", ".join(a.label.lower() for a in r.audience)
+        setting = ", ".join(s.label.lower() for s in r.setting)
         summary += (f" about {audience}" if audience else "") + (f" in {setting} settings" if setting else "")
         summary += "." + (f" {plain_text(r.summary)}" if r.summary else "")
         sub(entry, "summary", summary, type="text")
-        sub(entry, "category", term=str(r.type), label=TYPE_LABELS.get(str(r.type), str(r.type)))
+        sub(entry, "category", term=str(r.type), label=r.type.label)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -21,8 +21,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from hub.catalogue.fields import SLUG_PATTERN
 from hub.catalogue.load import Catalogue
-from hub.catalogue.model import AUDIENCE_LABELS, SETTING_LABELS, SLUG_PATTERN, TYPE_LABELS, Event, Resource
+from hub.catalogue.model import Event, Resource
+from hub.catalogue.vocabulary import Audience, ResourceType, Setting
 from hub.render import citation
 from hub.render.escape import (
     h,
@@ -31,9 +33,9 @@ from hub.render.escape import (
     md_text,
     md_url,
     plain_text,
-    theme_text,
     sms_href,
     tel_href,
+    theme_text,
 )
 from hub.render.paths import (
     BROWSE,
@@ -180,7 +182,7 @@ class SiteView:
             status = r.status.value
             kind = r.type.value
             if kind not in by_type:
-                by_type[kind] = html_attr(TYPE_LABELS[kind])
+                by_type[kind] = html_attr(ResourceType(kind).label)
             who = (tuple(r.audience), tuple(r.setting))
             if who not in by_who:
                 by_who[who] = (" ".join(a.value for a in r.audience), " ".join(s.value for s in r.setting),
@@ -223,8 +225,8 @@ class SiteView:
         """The audiences and the settings of a resource, as escaped Markdown text."""
         key = (tuple(r.audience), tuple(r.setting))
         if key not in self._labels:  # a few dozen combinations serve every entry
-            self._labels[key] = (md_text(", ".join(AUDIENCE_LABELS[a.value] for a in r.audience)),
-                                 md_text(", ".join(SETTING_LABELS[s.value] for s in r.setting)))
+            self._labels[key] = (md_text(", ".join(a.label for a in r.audience)),
+                                 md_text(", ".join(s.label for s in r.setting)))
         return self._labels[key]
 
     def topic_links_md(self, r: Resource, link: Linker) -> Markup:
@@ -237,8 +239,8 @@ class SiteView:
 
     def for_text(self, r: Resource) -> str:
         """'Adults; Hospital, Community': who and where, for the Browse-all table."""
-        who = [AUDIENCE_LABELS[a.value] for a in r.audience]
-        where = [SETTING_LABELS[s.value] for s in r.setting]
+        who = [a.label for a in r.audience]
+        where = [s.label for s in r.setting]
         return "; ".join(p for p in (", ".join(who), ", ".join(where)) if p)
 
     def search_text(self, r: Resource) -> str:
@@ -311,10 +313,10 @@ class SiteView:
         settings = {str(s) for r in rs for s in r.setting}
         topics = {t for r in rs for t in r.topics}
         return {
-            "type": [(t, TYPE_LABELS[t]) for t in TYPE_LABELS if t in types],
+            "type": [(t.value, t.label) for t in ResourceType if t in types],
             "year": [(str(y), str(y)) for y in sorted(years, reverse=True)],
-            "audience": [(a, AUDIENCE_LABELS[a]) for a in AUDIENCE_LABELS if a in audiences],
-            "setting": [(s, SETTING_LABELS[s]) for s in SETTING_LABELS if s in settings],
+            "audience": [(a.value, a.label) for a in Audience if a in audiences],
+            "setting": [(s.value, s.label) for s in Setting if s in settings],
             "topic": sorted(((t.id, t.title) for t in self.cat.topics.values() if t.id in topics),
                             key=lambda kv: kv[1].lower()),
         }
@@ -455,7 +457,7 @@ def environment() -> Environment:
     env.filters.update(
         md=md_text, md_inline=md_inline, h=h, md_url=md_url, tel=tel_href, sms=sms_href,
         uk_date=functools.cache(citation.uk_date), capfirst=_capfirst, anchor=_anchor,
-        type_label=lambda t: TYPE_LABELS.get(str(t), str(t)),
+        type_label=lambda t: ResourceType(str(t)).label,
         yaml_str=lambda v: Markup(json.dumps(plain_text(v), ensure_ascii=False)),
         theme_str=lambda v: Markup(json.dumps(theme_text(plain_text(v)), ensure_ascii=False)),
         heading=lambda level: Markup("#" * int(level)),

@@ -15,8 +15,8 @@ from hub.catalogue.checks import validate
 from hub.catalogue.model import DATA_FILES
 from hub.catalogue.yamlfile import load_yaml_text
 from hub.cli import COMMANDS, cli
-from hub.editor.fmt import render_item
-from hub.editor.scaffold import TextFile, item_edit
+from hub.editor.edit import TextFile, item_edit
+from hub.editor.printer import render_item
 
 from .conftest import ROOT, hub
 

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from hub.catalogue.model import ResourcesFile
 from hub.catalogue.yamlfile import load_yaml_text
-from hub.editor.fmt import format_text, parse
+from hub.editor.document import parse
+from hub.editor.fmt import format_text
 
 FIELDS = list(ResourcesFile.model_fields["resources"].annotation.__args__[0].model_fields)
 KEYS = FIELDS + ["zz_unknown", "notes"]
@@ -141,6 +142,6 @@ def test_fmt_keeps_data_and_comments_and_is_idempotent(case):
     assert twice == once
     doc, _ = parse(once, "t.yaml")
     kept = Counter(text for _, _, text, _ in doc.layout.comments() if text)
-    from hub.editor.fmt import normalise_comment
+    from hub.editor.document import normalise_comment
 
     assert kept == Counter(normalise_comment(c) for c in written_comments)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from hub.catalogue.yamlfile import load_yaml
-from hub.editor.review import load_language, mask_quotes
+from hub.editor.review import mask_quotes
+from hub.editor.settings import load_language
 
 from .conftest import ROOT
 

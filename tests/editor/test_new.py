@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from hub.catalogue.checks import validate
-from hub.editor.fmt import parse
-from hub.editor.scaffold import TextFile, item_edit
+from hub.editor.document import parse
+from hub.editor.edit import TextFile, item_edit
 
 from .conftest import TODAY, added_lines_only, hub, run_hub
 
@@ -355,3 +355,59 @@ def test_an_interactive_event_with_a_talk(project):
         "      - title: Self-harm among ethnic minority children and adolescents",
         "        speaker: Dr Caroline Clements",
     ]
+
+
+# --- a data file the editor has to fix first ------------------------------------------------
+
+ORGANISATION = ["--set", "name=Mind", "--set", "description=A mental health charity.", "--set", "who_for=anyone"]
+
+
+def test_a_missing_data_file_is_the_editors_to_fix(project):
+    (project / "data" / "organisations.yaml").unlink()
+    before = snapshot(project)
+    run = hub("new", "organisation", "--no-input", *ORGANISATION)
+    assert run.code == 1, run.output
+    assert "data/organisations.yaml: error: the data file is missing\n" \
+           "    hint: restore organisations.yaml from git (git checkout -- data/organisations.yaml)\n" in run.stderr
+    assert "Nothing was written." in run.stderr and "bug in the hub" not in run.output
+    assert snapshot(project) == before
+    asked = hub("new", "organisation", input="Mind\n")  # interactive: stops before the first question
+    assert asked.code == 1 and "New organisation" not in asked.stdout and "data file is missing" in asked.stderr
+
+
+def test_a_data_file_that_is_not_utf8_is_the_editors_to_fix(project):
+    path = project / "data" / "organisations.yaml"
+    raw = path.read_bytes().replace(b"by self-injury", b"by self\x96injury", 1)  # a Windows-1252 dash
+    path.write_bytes(raw)
+    run = run_hub("new", "organisation", "--no-input", *ORGANISATION, cwd=project)
+    assert run.code == 1, run.output
+    assert "data/organisations.yaml:6:53: error: the file is not UTF-8 text (byte 0x96 cannot be read)\n" \
+           "    hint: save the file as UTF-8" in run.stderr
+    assert "Nothing was written." in run.stderr and "bug in the hub" not in run.output
+    assert path.read_bytes() == raw
+
+
+def test_a_nested_record_that_is_not_one_line_of_yaml_is_explained(project):
+    run = hub("new", "event", "--no-input", "--set", "title=Virtual clinic", "--set", "kind=virtual-clinic",
+              "--set", "phase=2", "--set", "date=2022-07-28", "--set", "talks={title: A talk, speaker: B")
+    assert run.code == 1
+    assert "data/events.yaml: error: talks: cannot read '{title: A talk, speaker: B' as a talk: YAML syntax " \
+           "error" in run.stderr
+    assert 'hint: write it in braces: --set talks="{title: …, speaker: …}"' in run.stderr
+
+
+def test_broken_review_settings_stop_a_doi_lookup(project, crossref):
+    (project / "editorial" / "review.yaml").write_text("crossref:\n  timeout_seconds: soon\n")
+    run = hub("new", "paper", "--doi", "10.5555/hub.new-paper.2024", "--no-input")
+    assert run.code == 1
+    assert "editorial/review.yaml:2:20: error: crossref.timeout_seconds:" in run.stderr
+    assert "Nothing was written." in run.stderr and not crossref.stub.requests
+
+
+def test_errors_already_in_the_catalogue_are_mentioned_not_hidden(project):
+    path = project / "data" / "people.yaml"
+    path.write_text(path.read_text().replace("group: core-staff", "group: core-staf", 1))
+    run = hub("new", "topic", "--no-input", "--set", "title=Aftercare")
+    assert run.code == 0, run.output
+    assert "note: the catalogue already has 1 error(s) elsewhere, not caused by this record; " \
+           "python -m hub validate lists them." in run.stdout

@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from hub.editor.crossref import Crossref
-from hub.editor.review import Review, review
+from hub.editor.findings import Review
+from hub.editor.review import review
 
 from .conftest import TODAY, added_lines_only, hub
 

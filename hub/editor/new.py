@@ -1,10 +1,12 @@
-"""`hub new`: a new record, checked against the model and the catalogue, added in the right place.
+"""`hub new`'s decisions: the kinds of record, typed answers → values, ids, and where the record goes.
 
-The record is written as text lines inserted into its data file, so every other
-byte of the file (comments, order, layout) stays exactly as it was; the new
-lines are already in `hub.editor.fmt`'s canonical layout. Before anything is written
-the whole catalogue is validated with the record in place (in a temporary copy),
-so a record added with `hub new` always validates.
+The record is written as text lines inserted into its data file
+(`hub.editor.edit`), so every other byte of the file (comments, order, layout)
+stays exactly as it was; the new lines are already in the canonical layout.
+Before anything is written the whole catalogue is validated with the record in
+place (in a temporary copy), so a record added with `hub new` always validates.
+A data file that is missing, unreadable, not UTF-8 or not valid YAML is the
+editor's to fix: `Context.problems_of` says so before any question is asked.
 
 Where records go:
 
@@ -22,33 +24,22 @@ import datetime as dt
 import re
 import shutil
 import tempfile
-import types
-import typing
+import unicodedata
 from dataclasses import dataclass, field, replace
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hub.catalogue.load import shown_path
+from hub.catalogue.checks import validate
+from hub.catalogue.fields import Record
+from hub.catalogue.load import files_by_name, load_files, shown_path
 from hub.catalogue.messages import pydantic_problems
-from hub.catalogue.model import (
-    DATA_FILES,
-    Event,
-    Helpline,
-    Measure,
-    Organisation,
-    Person,
-    Record,
-    Ref,
-    Resource,
-    ResourceType,
-    Subsection,
-    Topic,
-)
-from hub.catalogue.yamlfile import LoadedYaml, load_yaml_text, read_text
-from hub.editor.fmt import parse, render_field, render_item
+from hub.catalogue.model import DATA_FILES, Event, Helpline, Measure, Organisation, Person, Resource, Topic
+from hub.catalogue.vocabulary import ResourceType
+from hub.catalogue.yamlfile import LoadedYaml, load_yaml_text
+from hub.editor.edit import TextFile, item_edit, subsection_edit
+from hub.editor.fields import FieldSpec, unwrap
 from hub.problems import Problem, Severity
 
 # --- the kinds of record ---------------------------------------------------------
@@ -109,54 +100,7 @@ DATED_FIELDS = ("added", "last_reviewed")
 """Fields that default to today's date (resources)."""
 
 
-# --- fields ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """What a prompt needs to know about one field."""
-
-    key: str
-    doc: str
-    required: bool
-    base: Any
-    """The Python type of the value (or of each item): str, int, bool, dt.date, an Enum, a model…"""
-    is_list: bool
-    ref: str | None
-    """The kind of record an id must name (``topic``, ``person``…), if any."""
-    choices: tuple = ()
-
-    @property
-    def is_record_list(self) -> bool:
-        return self.is_list and isinstance(self.base, type) and issubclass(self.base, BaseModel)
-
-
-def field_spec(model: type[BaseModel], key: str) -> FieldSpec:
-    name, info = next((n, i) for n, i in model.model_fields.items() if (i.alias or n) == key)
-    base, is_list, ref = _unwrap(info.annotation, info.metadata)
-    choices: tuple = ()
-    if isinstance(base, type) and issubclass(base, Enum):
-        choices = tuple(m.value for m in base)
-    elif get_origin(base) is Literal:
-        choices = get_args(base)
-        base = type(choices[0])
-    return FieldSpec(key, (info.description or "").strip(), info.is_required(), base, is_list, ref, choices)
-
-
-def _unwrap(annotation: Any, metadata: list) -> tuple[Any, bool, str | None]:
-    ref = next((m.kind for m in metadata if isinstance(m, Ref)), None)
-    is_list = False
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            ref = ref or next((m.kind for m in annotation.__metadata__ if isinstance(m, Ref)), None)
-            annotation = get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            annotation = next(a for a in get_args(annotation) if a is not type(None))
-        elif origin is list:
-            is_list, annotation = True, get_args(annotation)[0]
-        else:
-            return annotation, is_list, ref
+# --- typed answers → values --------------------------------------------------------
 
 
 def convert(spec: FieldSpec, text: str) -> Any:
@@ -176,12 +120,15 @@ NUMBER_LIKE = {"volume", "issue", "pages", "value", "contact"}
 """Text fields where a plain number may be written unquoted, as the data files do (`volume: 8`)."""
 
 
-def convert_record(model: type[BaseModel], text: str) -> Any:
-    """A nested record given in one line, ``{title: …, speaker: …}`` (YAML flow style)."""
+def convert_record(model: type[BaseModel], text: str) -> tuple[Any, list[Problem]]:
+    """A nested record given in one line, ``{title: …, speaker: …}`` (YAML flow style), and the YAML
+    problems that stop it being read (the text itself is returned then)."""
     loaded = load_yaml_text(f"value: {text}\n", "--set")
-    if loaded.problems or not isinstance(loaded.data, dict):
-        return text
-    return loaded.data.get("value")
+    if loaded.problems:
+        return text, loaded.problems
+    if not isinstance(loaded.data, dict):
+        return text, []
+    return loaded.data.get("value"), []
 
 
 # --- checking ---------------------------------------------------------------------------
@@ -234,8 +181,6 @@ def slug(text: str, words: int = 6) -> str:
 
 
 def _ascii(text: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
@@ -287,26 +232,33 @@ class Context:
     """(section id, subsection id, subsection title), in page order."""
     loaded: dict[str, LoadedYaml] = field(default_factory=dict)
     """File name → the file as loaded (so that it is not loaded again)."""
+    problems: list[Problem] = field(default_factory=list)
+    """Missing data files (or data folder), as the loader reports them."""
 
     def shown(self, name: str) -> str:
         return shown_path(self.data_dir / name, self.root)
 
+    def problems_of(self, name: str) -> list[Problem]:
+        """Why the data file ``name`` cannot take a record: missing, unreadable, not UTF-8, not valid YAML."""
+        loaded = self.loaded.get(name)
+        found = [p for p in self.problems if p.file in (self.shown(name), shown_path(self.data_dir, self.root))]
+        return [p for p in found + (loaded.problems if loaded else []) if p.is_error]
+
 
 def load_context(data_dir: Path, root: Path) -> Context:
+    """Every data file loaded (`hub.catalogue.load`), with the ids and subsections the prompts offer."""
     ids: set[str] = set()
     by_kind: dict[str, list[str]] = {}
     subsections: list[tuple[str, str, str]] = []
-    files: dict[str, LoadedYaml] = {}
+    loaded_files, problems = load_files(data_dir, root)
+    files = files_by_name(loaded_files)
     for name, model in DATA_FILES.items():
-        path = data_dir / name
-        if not path.exists():
-            continue
-        loaded = files[name] = _load(path, shown_path(path, root))
-        if not isinstance(loaded.data, dict):
+        loaded = files.get(name)
+        if loaded is None or not isinstance(loaded.data, dict):
             continue
         _collect(loaded.data, ids)
         for key, info in model.model_fields.items():
-            item = _unwrap(info.annotation, [])[0]
+            item = unwrap(info.annotation, [])[0]
             kind = getattr(item, "record_kind", "")
             items = loaded.data.get(info.alias or key)
             if kind and isinstance(items, list):
@@ -318,14 +270,7 @@ def load_context(data_dir: Path, root: Path) -> Context:
                     if isinstance(sub, dict):
                         subsections.append((str(section.get("id")), str(sub.get("id")), str(sub.get("title"))))
                         by_kind.setdefault("subsection", []).append(str(sub.get("id")))
-    return Context(data_dir, root, ids, by_kind, subsections, files)
-
-
-def _load(path: Path, shown: str) -> LoadedYaml:
-    text, problems = read_text(path, shown)
-    if text is None:
-        return LoadedYaml(shown, "", problems=problems)
-    return load_yaml_text(text, shown)
+    return Context(data_dir, root, ids, by_kind, subsections, files, problems)
 
 
 def _collect(data: Any, ids: set[str]) -> None:
@@ -349,148 +294,6 @@ def build_record(kind: Kind, values: dict, today: dt.date) -> dict:
     return {k: record[k] for k in sorted(record, key=lambda k: order.index(k) if k in order else len(order))}
 
 
-# --- writing into the file, changing nothing else --------------------------------------------------
-
-
-class EditError(Exception):
-    """The file cannot be edited safely; the problems say what to do."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
-
-
-@dataclass
-class Edit:
-    """Lines to insert before 0-based line ``at`` (and optionally one line to rewrite)."""
-
-    at: int
-    lines: list[str]
-    rewrite: tuple[int, str] | None = None
-
-
-@dataclass
-class TextFile:
-    """A file's lines with its own line ending, so that unchanged lines stay byte-identical."""
-
-    path: Path
-    shown: str
-    lines: list[str]
-    newline: str = "\n"
-    bom: str = ""
-
-    @classmethod
-    def read(cls, path: Path, shown: str) -> TextFile:
-        raw = path.read_bytes().decode("utf-8")
-        bom = "\ufeff" if raw.startswith("\ufeff") else ""
-        raw = raw[len(bom):]
-        newline = "\r\n" if "\r\n" in raw else "\n"
-        return cls(path, shown, raw.split(newline), newline, bom)
-
-    @property
-    def text(self) -> str:
-        return self.bom + self.newline.join(self.lines)
-
-    def document(self, loaded: LoadedYaml | None = None):
-        """The parsed file (`hub.fmt.Document`); `EditError` if it is not valid YAML."""
-        doc, problems = parse("\n".join(self.lines), self.shown, loaded)
-        if doc is None:
-            raise EditError(problems)
-        return doc
-
-    def apply(self, edits: list[Edit]) -> list[int]:
-        """Make every edit (planned on the same text); returns each one's first new line, 1-based."""
-        real = len(self.lines) - 1 if self.lines and self.lines[-1] == "" else len(self.lines)
-        if any(e.at >= real for e in edits) and self.lines[-1:] != [""]:
-            self.lines.append("")  # the file had no final newline
-        for edit in edits:
-            edit.at = min(edit.at, real)
-            if edit.rewrite:
-                self.lines[edit.rewrite[0]] = edit.rewrite[1]
-        firsts = []
-        for k, edit in enumerate(edits):
-            shift = sum(len(o.lines) for o in edits if o.at < edit.at)
-            shift += sum(len(o.lines) for o in edits[:k] if o.at == edit.at)
-            firsts.append(edit.at + shift + 1)
-        for k in sorted(range(len(edits)), key=lambda k: (edits[k].at, k), reverse=True):
-            self.lines[edits[k].at:edits[k].at] = edits[k].lines
-        return firsts
-
-
-def item_edit(doc, path: tuple, value: Any, model: type[BaseModel] | None, before: int | None = None) -> Edit:
-    """Add ``value`` to the list at ``path``: at the end, or before item number ``before``."""
-    entry = doc.find(path)
-    if entry is None:
-        if len(path) == 1:
-            lines = ([""] if doc.root.entries else []) + render_field(path[0], [value], 0, model)
-            return Edit(len(doc.lines), lines)
-        raise _error(doc, f"there is no '{path[-1]}' list here", "add the list first")
-    node = entry.value
-    if node.kind == "scalar" and node.value is None:
-        return Edit(entry.start + 1, render_item(value, entry.column + 2, model))
-    if node.kind != "seq":
-        raise _error(doc, f"'{path[-1]}' is not a list", "check the file against CONTRIBUTING.md", entry.start)
-    items = node.entries
-    if not items:
-        line = doc.lines[entry.start]
-        rewrite = (entry.start, re.sub(r":(\s*)\[\s*\]", ":", line, count=1))
-        return Edit(entry.start + 1, render_item(value, entry.column + 2, model), rewrite)
-    if items[0].start == entry.start:
-        raise _error(doc, f"the list '{path[-1]}' is written in [brackets]",
-                     "run python -m hub fmt first, then try again", entry.start)
-    lines = render_item(value, items[0].column, model)
-    if before is None or before >= len(items):
-        at, neighbour = items[-1].end + 1, items[-1]
-    elif before == 0:
-        at, neighbour = entry.start + 1, items[0]
-    else:
-        at, neighbour = items[before - 1].end + 1, items[before]
-    if len(items) > 1 and neighbour.leading[:1] == [""]:
-        lines = [""] + lines  # this list has a blank line between its items
-    return Edit(at, lines)
-
-
-def field_edit(doc, path: tuple, key: str, value: Any, model: type[BaseModel],
-               value_model: type[BaseModel] | None = None) -> Edit:
-    """Add ``key: value`` to the record at ``path``, at its place in the model's field order."""
-    entry = doc.find(path)
-    node = entry.value if entry is not None else doc.root if not path else None
-    if node is None or node.kind != "map" or not node.entries:
-        raise _error(doc, "there is no record here to add the field to", "check the file")
-    if any(e.key == key for e in node.entries):
-        raise _error(doc, f"the record already has '{key}'", f"edit the existing '{key}:' line")
-    order = [info.alias or name for name, info in model.model_fields.items()]
-    rank = {k: i for i, k in enumerate(order)}
-    position = rank.get(key, len(order))
-    following = next((i for i, e in enumerate(node.entries) if rank.get(e.key or "", len(order)) > position), None)
-    if following == 0:
-        raise _error(doc, f"cannot place '{key}' before the record's first field", "add it by hand")
-    at = node.entries[-1].end + 1 if following is None else node.entries[following - 1].end + 1
-    return Edit(at, render_field(key, value, node.column, value_model))
-
-
-def subsection_edit(doc, subsection_id: str, resource_id: str) -> Edit | None:
-    """List a resource at the end of a subsection's ``resources:`` (None if it is already listed)."""
-    data = doc.loaded.data if isinstance(doc.loaded.data, dict) else {}
-    for si, section in enumerate(data.get("sections") or []):
-        subs = section.get("subsections") or [] if isinstance(section, dict) else []
-        for ssi, sub in enumerate(subs):
-            if isinstance(sub, dict) and sub.get("id") == subsection_id:
-                base = ("sections", si, "subsections", ssi)
-                if sub.get("resources") is not None:
-                    if resource_id in (sub.get("resources") or []):
-                        return None
-                    return item_edit(doc, base + ("resources",), resource_id, None)
-                return field_edit(doc, base, "resources", [resource_id], Subsection)
-    raise _error(doc, f"no subsection has the id '{subsection_id}'",
-                 "the subsection ids are listed by: python -m hub new paper (interactive)")
-
-
-def _error(doc, message: str, hint: str, line: int | None = None) -> EditError:
-    return EditError([Problem(doc.shown, None if line is None else line + 1, None, "cannot-edit", message,
-                              hint=hint)])
-
-
 # --- the plan: new texts, checked --------------------------------------------------------
 
 
@@ -504,6 +307,8 @@ class Plan:
     errors: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     """Warnings and notices about the new record (not placed yet, no link yet…)."""
+    known_errors: int = 0
+    """Errors the catalogue already had, elsewhere: the new record does not add them (see `hub validate`)."""
 
     def record_text(self) -> str:
         first, count = self.record_lines
@@ -536,14 +341,14 @@ def plan(ctx: Context, kind: Kind, record: dict, subsections: list[str]) -> Plan
             edits.append(edit)
     firsts = file.apply(edits)
     result = Plan(file, (firsts[0], len(edits[0].lines)))
-    result.errors, result.notes = _validate_with(ctx, file, result.record_lines)
+    result.errors, result.notes, result.known_errors = _validate_with(ctx, file, result.record_lines)
     return result
 
 
-def _validate_with(ctx: Context, file: TextFile, lines: tuple[int, int]) -> tuple[list[Problem], list[Problem]]:
-    """Validate the catalogue as it would be: new errors, and notes about the new lines."""
-    from hub.catalogue.checks import validate
-
+def _validate_with(ctx: Context, file: TextFile,
+                   lines: tuple[int, int]) -> tuple[list[Problem], list[Problem], int]:
+    """Validate the catalogue as it would be: new errors, notes about the new lines, and how many errors
+    it already had elsewhere."""
     with tempfile.TemporaryDirectory() as tmp:
         rel = Path(shown_path(ctx.data_dir, ctx.root))
         root = Path(tmp) if not rel.is_absolute() else Path(tmp) / "root"
@@ -562,11 +367,12 @@ def _validate_with(ctx: Context, file: TextFile, lines: tuple[int, int]) -> tupl
                 if p.file == file.shown and p.line in inside else p for p in problems]
     mine = [p for p in problems if p.file.startswith(f"{file.shown} (new ")]
     errors = [p for p in problems if p.severity is Severity.ERROR]
+    everything = len(errors)
     if errors:
         known = {_signature(p) for p in validate(ctx.data_dir, ctx.root).errors}
         errors = [p for p in errors if p in mine or _signature(p) not in known]
     notes = [p for p in mine if p.severity is not Severity.ERROR]
-    return errors, notes
+    return errors, notes, everything - len(errors)
 
 
 def _signature(p: Problem) -> tuple:
