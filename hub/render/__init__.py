@@ -14,8 +14,9 @@ from collections import Counter
 from hub.catalogue.load import Catalogue
 from hub.catalogue.yamlfile import paused_gc
 from hub.render import downloads
-from hub.render.pages import SiteView, banner_lines, navigation, page_paths, render_page
+from hub.render.jinja import page_paths, render_page
 from hub.render.paths import CONTENT_PAGES, entry_urls
+from hub.render.view import SiteView, banner_lines, navigation
 
 __all__ = ["render", "navigation", "banner_lines", "entry_urls", "CONTENT_PAGES", "RenderError"]
 

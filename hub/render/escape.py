@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from hub.catalogue.fields import SLUG_PATTERN
+
 # md_text escapes Python-Markdown's ESCAPED_CHARS plus `|` (tables) with a
 # backslash; `<`, `>` and `&` become entities instead, as Python-Markdown has
 # no backslash escape for `<`. The tables say what each character becomes;
@@ -137,6 +139,16 @@ def theme_text(value: object) -> str:
 def html_attr(value: object) -> str:
     """Like `h`, as a plain string (for building HTML in Python)."""
     return _replace_all(" ".join(str(value).split()), ATTR_ESCAPES)
+
+
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def anchor(value: str) -> Markup:
+    """An id as an anchor: ids are validated slugs, so they need no escaping (but check)."""
+    if not _SLUG.fullmatch(str(value)):
+        raise ValueError(f"not a slug, cannot be an anchor: {value!r}")
+    return Markup(value)
 
 
 def md_url(url: str) -> Markup:
