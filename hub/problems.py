@@ -8,7 +8,6 @@ path such as ``resources[12].url``), what is wrong and how to fix it.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -96,10 +95,6 @@ def attach_sources(problems: list[Problem], texts: dict[str, str]) -> list[Probl
                 p = Problem(**{**p.__dict__, "source_line": lines[p.line - 1]})
         out.append(p)
     return out
-
-
-def problems_to_json(problems: list[Problem]) -> str:
-    return json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False)
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

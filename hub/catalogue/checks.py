@@ -13,8 +13,8 @@ import datetime as dt
 import re
 import typing
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, get_args, get_origin
@@ -35,9 +35,37 @@ class Validation:
 
     load: LoadResult
     problems: list[Problem]
-    counts: dict[str, int] = field(default_factory=dict)
-    resource_types: dict[str, int] = field(default_factory=dict)
-    without_link: list[str] = field(default_factory=list)
+
+    def _records(self, kind: str) -> list:
+        return [rec for recs in self.load.records.values() for _, rec in recs
+                if getattr(rec, "record_kind", "") == kind]
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind validated (for the summary)."""
+        sections, events = self._records("section"), self._records("event")
+        return {
+            "resources": len(self._records("resource")),
+            "sections": len(sections),
+            "subsections": sum(len(s.subsections) for s in sections),
+            "topics": len(self._records("topic")),
+            "events": len(events),
+            "talks": sum(len(e.talks) for e in events),
+            "organisations": len(self._records("organisation")),
+            "people": len(self._records("person")),
+            "measures": len(self._records("measure")),
+            "helplines": len(self._records("helpline")),
+        }
+
+    @cached_property
+    def resource_types(self) -> dict[str, int]:
+        """Resources per type, by type."""
+        return dict(sorted(Counter(str(r.type) for r in self._records("resource")).items()))
+
+    @cached_property
+    def without_link(self) -> list[str]:
+        """Ids of the resources with neither a link nor a DOI."""
+        return sorted(r.id for r in self._records("resource") if not r.url and not r.doi)
 
     @property
     def errors(self) -> list[Problem]:
@@ -65,9 +93,7 @@ def validate(data_dir: Path, root: Path | None = None, today: dt.date | None = N
         problems += check_references(load)
         problems += check_placement_and_links(load, today)
     problems = attach_sources(sort_problems(_dedupe(problems)), load.texts)
-    result = Validation(load, problems)
-    _count(result)
-    return result
+    return Validation(load, problems)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -294,28 +320,3 @@ def _at(loaded: LoadedYaml, path: tuple, severity: Severity, code: str, message:
 
 
 # --- summary ----------------------------------------------------------------
-
-
-def _count(result: Validation) -> None:
-    records = [rec for recs in result.load.records.values() for _, rec in recs]
-
-    def of(kind: str) -> list:
-        return [r for r in records if getattr(r, "record_kind", "") == kind]
-
-    resources: list[Resource] = of("resource")
-    sections = of("section")
-    events: list[Event] = of("event")
-    result.resource_types = dict(sorted(Counter(str(r.type) for r in resources).items()))
-    result.without_link = sorted(r.id for r in resources if not r.url and not r.doi)
-    result.counts = {
-        "resources": len(resources),
-        "sections": len(sections),
-        "subsections": sum(len(s.subsections) for s in sections),
-        "topics": len(of("topic")),
-        "events": len(events),
-        "talks": sum(len(e.talks) for e in events),
-        "organisations": len(of("organisation")),
-        "people": len(of("person")),
-        "measures": len(of("measure")),
-        "helplines": len(of("helpline")),
-    }

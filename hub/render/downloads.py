@@ -43,11 +43,6 @@ DOWNLOAD_NAMES = tuple(DOWNLOAD_FILES)
 """json, csv, bibtex, ris, ics, atom: the downloads, in the order they are listed."""
 
 
-def render_downloads(cat: Catalogue, build_date: dt.date, base_url: str | None = None) -> dict[str, str]:
-    """Every download, keyed by its path in the docs folder."""
-    return {DOWNLOAD_FILES[name]: render_download(name, cat, build_date, base_url) for name in DOWNLOAD_NAMES}
-
-
 def render_download(name: str, cat: Catalogue, build_date: dt.date, base_url: str | None = None) -> str:
     """One download by its name in `DOWNLOAD_NAMES`."""
     resources = list(cat.resources.values())
@@ -265,26 +260,6 @@ def ris(resources: list[Resource], urls: dict[str, str], base_url: str | None = 
 # --- iCalendar: the events -------------------------------------------------------
 
 
-def ical_text(value: object) -> str:
-    """An RFC 5545 TEXT value: backslash, semicolon, comma and new line escaped."""
-    text = str(value).replace("\r\n", "\n")
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n"))
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1)."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
 def _event_description(e: Event, base_url: str | None) -> str:
     parts = [f"Phase {e.phase}."]
     if e.summary:
@@ -310,28 +285,35 @@ def _event_description(e: Event, base_url: str | None) -> str:
 
 
 def icalendar(events: list[Event], build_date: dt.date, base_url: str | None = None) -> str:
-    """Every event that has a date, as an all-day event. Events without a date are left out."""
-    stamp = f"{build_date:%Y%m%d}T000000Z"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{SITE_NAME}//Events//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{ical_text(SITE_NAME + ': events')}"]
+    """Every event that has a date, as an all-day event (the `icalendar` library writes and folds the text).
+
+    Events without a date are left out.
+    """
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{SITE_NAME}//Events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", SITE_NAME + ": events")
+    stamp = dt.datetime.combine(build_date, dt.time(), tzinfo=dt.UTC)
     for e in sorted((e for e in events if e.date), key=lambda e: (e.date, e.id)):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{e.id}@self-harm-care-resource-hub",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{e.date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{e.date + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{ical_text(one_line(e.title))}",
-            f"DESCRIPTION:{ical_text(_event_description(e, base_url))}",
-            f"CATEGORIES:{ical_text(str(e.kind_))}",
-            "TRANSP:TRANSPARENT",
-        ]
+        event = CalendarEvent()
+        event.add("uid", f"{e.id}@self-harm-care-resource-hub")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", e.date)
+        event.add("dtend", e.date + dt.timedelta(days=1))
+        event.add("summary", one_line(e.title))
+        event.add("description", _event_description(e, base_url))
+        event.add("categories", [str(e.kind_)])
+        event.add("transp", "TRANSPARENT")
         url = e.recording_url or _absolute(base_url, page_url(EVENTS) + f"#{e.id}")
         if url:
-            lines.append(f"URL:{url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+            event.add("url", url)
+        calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
 
 
 # --- Atom: new resources ---------------------------------------------------------

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from hub.catalogue.fields import SLUG_PATTERN
 
@@ -34,7 +34,6 @@ from hub.catalogue.fields import SLUG_PATTERN
 MD_ESCAPES = {"\\": "\\\\", "&": "&amp;", "<": "&lt;", ">": "&gt;",
               **{c: "\\" + c for c in "`*_{}[]()#+-.!|"}}
 HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-ATTR_ESCAPES = {**HTML_ESCAPES, '"': "&quot;", "'": "&#x27;"}
 
 
 _MD_SPECIAL = re.compile("[" + re.escape("".join(MD_ESCAPES)) + "]")
@@ -137,8 +136,8 @@ def theme_text(value: object) -> str:
 
 
 def html_attr(value: object) -> str:
-    """Like `h`, as a plain string (for building HTML in Python)."""
-    return _replace_all(" ".join(str(value).split()), ATTR_ESCAPES)
+    """Like `h`, as a plain string (for building HTML in Python): markupsafe's escaping of `&<>"'`."""
+    return str.__str__(escape(" ".join(str(value).split())))
 
 
 _SLUG = re.compile(SLUG_PATTERN)
