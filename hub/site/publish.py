@@ -2,7 +2,7 @@
 
 * **Work folders.** Each build writes into `.site-build-XXXX/` in the project
   (both engines want `docs_dir` and `site_dir` under their config's folder)
-  and holds an exclusive `flock` on `.site-build-XXXX/.lock` while it lives.
+  and holds an exclusive `flock` on `.site-build-XXXX.lock` while it lives.
   The kernel drops that lock when the process ends, however it ends, so the
   next build removes every work folder whose lock it can take: the debris of
   builds that were killed (SIGKILL included) disappears on the next build.
@@ -37,7 +37,8 @@ from hub.outputs import MARKER, MARKER_TEXT
 
 WORK_PREFIX = ".site-build-"
 """The name of every work folder starts so (git-ignored as `/.site-*/`)."""
-_WORK_LOCK = ".lock"
+_LOCK_SUFFIX = ".lock"
+"""`.site-build-XXXX.lock` beside each work folder: held while its build lives."""
 
 
 class Busy(Exception):
@@ -49,38 +50,53 @@ class Busy(Exception):
 
 @contextlib.contextmanager
 def work_folder(root: Path, keep: bool = False) -> Iterator[Path]:
-    """A fresh `.site-build-XXXX/` in `root`, locked while in use and removed afterwards (unless `keep`)."""
+    """A fresh `.site-build-XXXX/` in `root`, locked while in use and removed afterwards (unless `keep`).
+
+    The lock file `.site-build-XXXX.lock` is made first and locked, then the
+    folder: whenever the process dies, the folder has a lock file the next
+    build can take. SIGINT and SIGTERM wait while the two are made, so that
+    a stop lands inside the `try` that removes them.
+    """
     remove_stale_work(root)
-    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=root))
-    lock = os.open(work / _WORK_LOCK, os.O_CREAT | os.O_WRONLY, 0o600)
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        lock, lock_name = tempfile.mkstemp(prefix=WORK_PREFIX, suffix=_LOCK_SUFFIX, dir=root)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        work = root / lock_name.rsplit("/", 1)[-1].removesuffix(_LOCK_SUFFIX)
+        work.mkdir()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
     try:
         yield work
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+            Path(lock_name).unlink(missing_ok=True)
         os.close(lock)
 
 
 def remove_stale_work(root: Path) -> list[Path]:
     """Remove the work folders of builds that have ended (their lock is free); the ones removed."""
     removed = []
-    for work in sorted(root.glob(WORK_PREFIX + "*")):
-        lock_path = work / _WORK_LOCK
-        if not work.is_dir() or work.is_symlink() or not lock_path.is_file():
-            continue  # not one of ours (or one a build is creating this instant): leave it
+    for lock_path in sorted(root.glob(WORK_PREFIX + "*" + _LOCK_SUFFIX)):
+        work = lock_path.with_name(lock_path.name.removesuffix(_LOCK_SUFFIX))
+        if lock_path.is_symlink() or work.is_symlink():
+            continue  # not one of ours: leave it
         try:
-            lock = os.open(lock_path, os.O_WRONLY)
+            lock = os.open(lock_path, os.O_WRONLY | os.O_NOFOLLOW)
         except OSError:
             continue
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             continue  # a live build holds it
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+            lock_path.unlink(missing_ok=True)
+            removed.append(work)
         finally:
             os.close(lock)
-        shutil.rmtree(work, ignore_errors=True)
-        removed.append(work)
     return removed
 
 
