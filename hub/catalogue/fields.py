@@ -7,7 +7,7 @@ written into the JSON Schemas and the field reference.
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -171,3 +171,25 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
     record_kind: ClassVar[str] = ""
+
+
+def inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside an annotation such as ``list[Resource] | None``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def record_lists(model: type[BaseModel]) -> list[tuple[str, type[Record]]]:
+    """The top-level lists of records in a file model: ``[("resources", Resource), …]``."""
+    out = []
+    for name, info in model.model_fields.items():
+        if get_origin(info.annotation) is list:
+            (item,) = get_args(info.annotation)
+            if isinstance(item, type) and issubclass(item, Record):
+                out.append((info.alias or name, item))
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from hub.catalogue.fields import Record
+from hub.catalogue.fields import Record, record_lists
 from hub.catalogue.messages import pydantic_problems
 from hub.catalogue.model import (
     DATA_FILES,
@@ -33,7 +33,6 @@ from hub.catalogue.model import (
     Section,
     Subsection,
     Topic,
-    record_lists,
 )
 from hub.catalogue.yamlfile import LoadedYaml, load_yaml
 from hub.problems import Problem, Severity

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hub.catalogue.model import inner_model
+from hub.catalogue.fields import inner_model
 from hub.catalogue.yamlfile import LoadedYaml, Location, format_path
 from hub.problems import Problem
 

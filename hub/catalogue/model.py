@@ -14,10 +14,9 @@ people); every link lives in ``url`` or a field ending in ``_url``; dates are
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     model_validator,
@@ -433,28 +432,6 @@ class HelplinesFile(Record):
 
 
 # --- the files -----------------------------------------------------------
-
-
-def inner_model(annotation: Any) -> type[BaseModel] | None:
-    """The model class inside an annotation such as ``list[Resource] | None``, if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def record_lists(model: type[BaseModel]) -> list[tuple[str, type[Record]]]:
-    """The top-level lists of records in a file model: ``[("resources", Resource), …]``."""
-    out = []
-    for name, info in model.model_fields.items():
-        if get_origin(info.annotation) is list:
-            (item,) = get_args(info.annotation)
-            if isinstance(item, type) and issubclass(item, Record):
-                out.append((info.alias or name, item))
-    return out
 
 
 DATA_FILES: dict[str, type[Record]] = {

@@ -9,7 +9,6 @@ import click
 from hub.catalogue.yamlfile import read_text
 from hub.editor.fieldref import BLOCKS, update
 from hub.exitcodes import ExitCode
-from hub.problems import attach_sources
 
 HELP = """Regenerate the generated parts of CONTRIBUTING.md: the field reference
 (from the model, the same one the validator uses) and the safe-messaging word
@@ -43,7 +42,7 @@ def docs(path: Path, editorial: Path, check: bool) -> ExitCode:
             click.echo(problem.render(), err=True)
         return ExitCode.PROBLEMS
     new, missing, problems = update(text, editorial)
-    for problem in attach_sources(problems, _texts(problems)):
+    for problem in problems:
         click.echo(problem.render(), err=True)
     for name in missing:
         click.echo(f"error: {path}: the markers <!-- {name}:start --> and <!-- {name}:end --> are missing; "
@@ -63,13 +62,3 @@ def docs(path: Path, editorial: Path, check: bool) -> ExitCode:
     path.write_text(new, encoding="utf-8")
     click.echo(f"updated {path}", err=True)
     return ExitCode.OK
-
-
-def _texts(problems) -> dict[str, str]:
-    """The text of each file the problems are in, to show the line of each problem."""
-    out = {}
-    for file in {p.file for p in problems}:
-        text, _ = read_text(Path(file), file)
-        if text is not None:
-            out[file] = text
-    return out

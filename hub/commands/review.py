@@ -28,8 +28,8 @@ and link. --apply then adds a standard notice to each flagged paper that has
 none, so the site warns readers until an editor has reviewed the entry.
 
 A health report does not fail: the exit status is 0 whatever it finds.
-With --strict it is 1 when there is any warning or error; it is also 1 when
---apply could not add a notice (each one is explained). It is 2 for usage
+With --strict it is 1 when there is any warning or error (a notice that
+--apply could not add is reported as an error). It is 2 for usage
 errors, and when --online could not reach Crossref at all (the rest of the
 report is still printed)."""
 
@@ -64,19 +64,15 @@ def review(data_dir: Path, editorial: Path, fmt: str, online: bool, apply: bool,
     if apply and result.to_apply():
         applied, not_applied = apply_notices(data_dir, Path.cwd(), result)
     if fmt == "json":
-        click.echo(to_json(result, applied))
+        click.echo(to_json(result, applied, not_applied))
     elif fmt == "markdown":
-        click.echo(to_markdown(result, applied))
+        click.echo(to_markdown(result, applied, not_applied))
     else:
-        click.echo(to_text(result, applied))
-    for problem in not_applied:
-        click.echo(problem.render(show_source=False), err=True)
+        click.echo(to_text(result, applied, not_applied))
     if result.crossref_unreachable:
         return ExitCode.USAGE
-    if not_applied:
-        return ExitCode.PROBLEMS
     serious = [f for f in result.findings if f.problem.severity is not Severity.NOTICE]
-    return ExitCode.PROBLEMS if strict and (serious or result.setup_problems) else ExitCode.OK
+    return ExitCode.PROBLEMS if strict and (serious or result.setup_problems or not_applied) else ExitCode.OK
 
 
 def _counts(result: Review) -> dict[str, dict[str, int]]:
@@ -111,9 +107,9 @@ def _applied(applied: list[str]) -> list[str]:
             "entry, then rewrite or remove its notice and update last_reviewed."]
 
 
-def to_text(result: Review, applied: list[str]) -> str:
+def to_text(result: Review, applied: list[str], not_applied: list[Problem] | None = None) -> str:
     lines = ["Editorial review", *_intro(result), *_applied(applied)]
-    for problem in result.setup_problems:
+    for problem in [*(not_applied or []), *result.setup_problems]:
         lines += ["", problem.render(show_source=False)]
     for check, title in CHECKS.items():
         found = result.of(check)
@@ -149,7 +145,7 @@ def _md_item(finding: Finding) -> str:
     return text
 
 
-def to_markdown(result: Review, applied: list[str]) -> str:
+def to_markdown(result: Review, applied: list[str], not_applied: list[Problem] | None = None) -> str:
     lines = [f"## Editorial review, {result.today:%B %Y}", "", *[_md(x) for x in _intro(result)], ""]
     lines += [_md(x) for x in _applied(applied)]
     lines += ["| Check | 🔴 errors | 🟠 warnings | ⚪ notices |", "| --- | --- | --- | --- |"]
@@ -162,6 +158,10 @@ def to_markdown(result: Review, applied: list[str]) -> str:
             lines.append(f"| {title} | not checked | not checked | not checked |")
             continue
         lines.append(f"| {title} | {c['error']} | {c['warning']} | {c['notice']} |")
+    if not_applied:
+        lines += ["", "### Notices that could not be added", ""]
+        lines += [f"- [ ] 🔴 `{p.location()}` {_md(p.message)}" + (f"  \n  _{_md(p.hint)}_" if p.hint else "")
+                  for p in not_applied]
     if result.setup_problems:
         lines += ["", "### Problems with the editorial files", ""]
         lines += [f"- `{p.location()}` {_md(p.message)}" for p in result.setup_problems]
@@ -184,10 +184,11 @@ def to_markdown(result: Review, applied: list[str]) -> str:
     return "\n".join(lines)
 
 
-def to_json(result: Review, applied: list[str]) -> str:
+def to_json(result: Review, applied: list[str], not_applied: list[Problem] | None = None) -> str:
     def item(f: Finding) -> dict:
         return {"check": f.check, "record": f.record, **f.problem.to_dict()}
 
+    failed = {"not_applied": [p.to_dict() for p in not_applied]} if not_applied else {}
     return json.dumps({
         "today": result.today.isoformat(),
         "review_period_months": result.settings.review_period_months,
@@ -197,6 +198,7 @@ def to_json(result: Review, applied: list[str]) -> str:
         "data_errors": result.data_errors,
         "counts": _counts(result),
         "applied": applied,
+        **failed,
         "setup_problems": [p.to_dict() for p in result.setup_problems],
         "findings": [item(f) for f in result.findings],
     }, indent=2, ensure_ascii=False)

@@ -19,8 +19,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from hub.catalogue.fields import Ref
-from hub.catalogue.model import inner_model
+from hub.catalogue.fields import Ref, inner_model
 
 
 def field_models(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:

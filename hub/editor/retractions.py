@@ -3,7 +3,8 @@
 `check_crossref` asks Crossref (`hub.editor.crossref`) about every cited DOI and
 judges each update it records; `notice_text` words the standard notice and
 `apply_notices` writes it into each flagged paper that has none, as new lines
-only (the rest of resources.yaml is unchanged).
+only (the rest of resources.yaml is unchanged), and returns a located problem
+for each notice it could not add.
 
 Crossref dates and the ``added`` date: an update dated after the record was
 added is news to the editors ("since it was added"); one dated before was
@@ -142,8 +143,8 @@ def apply_notices(data_dir: Path, root: Path, review_result: Review) -> tuple[li
             edits.append(field_edit(doc, item.path, "notice", item.notice, Resource))
         except EditError as exc:
             entry = doc.find(item.path)
-            problems += [replace(p, line=entry.start + 1 if entry else p.line, column=entry.column + 1 if entry
-                                 else p.column, field=format_path(item.path),
+            problems += [replace(p, line=entry.start + 1 if entry else p.line,  # where the validator puts it
+                                 column=entry.value.column + 1 if entry else p.column, field=format_path(item.path),
                                  message=f"the notice for '{item.record}' was not added: {p.message}")
                          for p in exc.problems]
             continue

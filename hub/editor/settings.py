@@ -22,7 +22,7 @@ from hub.catalogue.fields import Email, Record, Slug, Text, Url
 from hub.catalogue.load import shown_path
 from hub.catalogue.messages import pydantic_problems
 from hub.catalogue.yamlfile import LoadedYaml, load_yaml
-from hub.problems import Problem, Severity
+from hub.problems import Problem, Severity, attach_sources
 
 # --- settings: editorial/review.yaml ---------------------------------------------------
 
@@ -115,16 +115,18 @@ EDITORIAL_FILES: dict[str, type[Record]] = {"review.yaml": ReviewSettings, "lang
 
 
 def _load_model(path: Path, model: type[Record], root: Path | None) -> tuple[Any, list[Problem], LoadedYaml | None]:
+    """The file's content as ``model`` (None when it is missing or invalid), its problems (each with its
+    source line, to show), and the file as loaded."""
     shown = shown_path(path, root or Path.cwd())
     if not path.exists():
         return None, [], None
     loaded = load_yaml(path, shown)
     if loaded.problems:
-        return None, loaded.problems, loaded
+        return None, attach_sources(loaded.problems, {shown: loaded.text}), loaded
     try:
         return model.model_validate(loaded.data if loaded.data is not None else {}), [], loaded
     except ValidationError as exc:
-        return None, pydantic_problems(exc, model, loaded), loaded
+        return None, attach_sources(pydantic_problems(exc, model, loaded), {shown: loaded.text}), loaded
 
 
 def load_settings(editorial: Path, root: Path | None = None) -> tuple[ReviewSettings, list[Problem]]:
@@ -170,4 +172,4 @@ def load_language(editorial: Path, root: Path | None = None) -> tuple[list[Term]
                                     f"no source has the id '{entry.source}'", field=f"terms[{i}].source",
                                     hint="add it under 'sources:' or fix the spelling"))
         terms.append(Term(entry, regex, sources.get(entry.source)))
-    return terms, problems
+    return terms, attach_sources(problems, {loaded.path: loaded.text} if loaded else {})

@@ -45,6 +45,31 @@ def test_docs_rewrites_only_between_the_markers(tmp_path, monkeypatch):
     assert run.code == 1 and "the markers <!-- fields:start --> and <!-- fields:end --> are missing" in run.stderr
 
 
+@pytest.mark.parametrize("broken, expected", [
+    ("sources:\n  - id: x\n    title: [unclosed\n", "editorial/language.yaml:4:1: error: YAML syntax error"),
+    (None, "editorial/language.yaml:25:5: error: terms[0].suggestion: missing required field 'suggestion'"),
+    ("", "editorial/language.yaml:1:1: error: the file is empty"),
+    ("missing", "editorial/language.yaml: warning: the safe-messaging word list is missing"),
+])
+def test_docs_with_a_broken_word_list_reports_it_and_changes_nothing(tmp_path, monkeypatch, broken, expected):
+    """No problem is dropped: the word list is not regenerated from part of the file (nor from nothing)."""
+    (tmp_path / "editorial").mkdir()
+    language = (ROOT / "editorial" / "language.yaml").read_text(encoding="utf-8")
+    if broken != "missing":
+        (tmp_path / "editorial" / "language.yaml").write_text(
+            language.replace("    suggestion:", "    suggestoin:", 1) if broken is None else broken, encoding="utf-8")
+    guide = tmp_path / "CONTRIBUTING.md"
+    guide.write_bytes((ROOT / "CONTRIBUTING.md").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for args in ([], ["--check"]):
+        run = hub("docs", *args)
+        assert run.code == 1, run.output
+        assert expected in run.stderr
+        assert "CONTRIBUTING.md was " + ("not checked" if args else "left unchanged") in run.stderr
+        assert "updated" not in run.stderr
+        assert guide.read_bytes() == (ROOT / "CONTRIBUTING.md").read_bytes()
+
+
 # --- every problem code is explained ------------------------------------------------------
 
 

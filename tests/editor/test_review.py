@@ -156,6 +156,30 @@ def test_apply_adds_a_notice_to_flagged_papers_only_and_is_idempotent(review_pro
     assert hub("validate").code == 0
 
 
+def test_apply_reports_a_notice_it_could_not_add(review_project, crossref):
+    """A notice that cannot be placed is a located problem and exit 1, not silently skipped."""
+    path = review_project / "data" / "resources.yaml"
+    path.write_text(path.read_text()
+                    .replace("  - id: brief-contact-2023\n", "  - added: 2024-06-01\n    id: brief-contact-2023\n")
+                    .replace("    added: 2024-06-01\n    last_reviewed: 2026-06-01\n  # Corrected",
+                             "    last_reviewed: 2026-06-01\n  # Corrected"))
+    before = path.read_text()
+    run = hub("review", "--online", "--apply", "--today", TODAY)
+    assert run.code == 0, run.output  # the report itself still goes out (the monthly issue)
+    assert "Notices added to data/resources.yaml for: ed-safety-planning-2021." in run.stdout
+    assert "data/resources.yaml:54:5: error: resources[2]: the notice for 'brief-contact-2023' was not added: " \
+           "cannot place 'notice' before the record's first field\n    hint: add it by hand" in run.stdout
+    assert len(added_lines_only(before, path.read_text())) == 4  # the other paper's notice only
+    path.write_text(before)
+    run = hub("review", "--online", "--apply", "--format", "markdown", "--strict", "--today", TODAY)
+    assert run.code == 1
+    assert "### Notices that could not be added\n\n- [ ] 🔴 `data/resources.yaml:54:5` the notice for " \
+           "'brief-contact-2023' was not added" in run.stdout
+    path.write_text(before)
+    data = json.loads(hub("review", "--online", "--apply", "--format", "json", "--today", TODAY).stdout)
+    assert [p["code"] for p in data["not_applied"]] == ["cannot-edit"]
+
+
 def test_a_retraction_known_when_added_still_needs_a_notice(review_project, crossref):
     path = review_project / "data" / "resources.yaml"
     path.write_text(path.read_text().replace("    added: 2024-06-01\n    last_reviewed: 2026-06-01\n  # Corrected",
