@@ -296,8 +296,8 @@ class Organisation(Record):
     """The organisation's name."""
     description: Markdown
     """What it offers, in a sentence or two."""
-    who_for: Text
-    """Who it is for, e.g. `young people under 35`."""
+    who_for: Text | None = None
+    """Who it is for, in the words of a source, e.g. `people under 35`; leave it out when no source says."""
     url: Url | None = None
     """Its website."""
     email: Email | None = None
