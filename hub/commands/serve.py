@@ -11,7 +11,8 @@ from hub.exitcodes import ExitCode
 
 HELP = """Preview the site on http://127.0.0.1:8000 with live reload (MkDocs).
 Saving a data file, a template, a page in content/ or a theme override
-re-renders the catalogue and reloads the browser."""
+re-renders the catalogue and reloads the browser. While the data has errors,
+the preview shows the last good version with a banner listing them."""
 
 
 @click.command(help=HELP)
@@ -22,6 +23,7 @@ def serve(data_dir: Path, config_file: Path, port: int) -> ExitCode:
     from hub.catalogue.checks import validate
     from hub.commands.validate import print_report
     from hub.site.build import Project
+    from hub.site.serve import PortInUse
     from hub.site.serve import serve as run_preview
 
     if not config_file.is_file():
@@ -32,5 +34,8 @@ def serve(data_dir: Path, config_file: Path, port: int) -> ExitCode:
         click.echo("Preview not started: fix the errors above first.", err=True)
         return ExitCode.PROBLEMS
     templates = Path(__file__).resolve().parent.parent / "render" / "templates"
-    run_preview(project=Project.at(config_file), data_dir=data_dir, port=port, watch=[templates])
+    try:
+        run_preview(project=Project.at(config_file), data_dir=data_dir, port=port, watch=[templates])
+    except PortInUse as exc:
+        raise click.UsageError(str(exc)) from None
     return ExitCode.OK

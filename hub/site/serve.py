@@ -1,63 +1,89 @@
-"""`hub serve`'s engine side: MkDocs' live-reload server over a work folder that `hub.site.hooks` keeps current.
+"""`hub serve`'s engine side: MkDocs' live-reload server, with the catalogue's pages generated in memory.
 
-MkDocs reloads the config before every rebuild and calls the hook's
-`on_config`, which validates and re-renders the catalogue into the served
-docs folder through `sync_docs` (only changed files are written: the server
-watches that folder too).
+Before every rebuild MkDocs reloads the config and calls the hook
+(`hub/site/hooks.py`), which validates and renders the catalogue (`refresh`)
+and hands the pages to MkDocs as generated files: nothing is written into
+the watched folders, so a save causes one rebuild, and nothing is left
+behind when the preview stops (MkDocs' own temporary site folder is removed
+by this module).
+
+While the data has errors the preview keeps answering: it serves the last
+good version of the catalogue with a banner that lists every problem with
+its line (`Session.problems`), updated on every save. (MkDocs' server holds
+every request while a rebuild fails, so a failing hook would hang the
+preview; the hook never fails for bad data.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import logging
-import os
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from hub.site import publish
-from hub.site.build import Project, content_files, write_config
+from hub.site.build import HOOKS, Project
+
+POLL_SECONDS = 0.1
+"""How often the server looks for changed files (MkDocs' default is 0.5 s, half the save → reload budget)."""
 
 
-@dataclass(frozen=True)
+class PortInUse(Exception):
+    """The preview's port is taken (another preview, or another program)."""
+
+
+@dataclass
 class Session:
-    """What the hook needs to know about the running preview."""
+    """The running preview: where the data is, and the last good rendering of it."""
 
     data_dir: Path
     project: Project
+    files: dict[str, str] = field(default_factory=dict)
+    """The last good rendering: every generated page and download, by path."""
+    nav: list = field(default_factory=list)
+    banner: list = field(default_factory=list)
+    problems: list[dict[str, str]] = field(default_factory=list)
+    """The data's errors now (empty when it is valid), as `{"where", "message", "hint"}` for the banner."""
+    renders: int = 0
+    """How many times the catalogue was rendered (one per rebuild)."""
 
 
 SESSION: Session | None = None
 """The preview this process is running (set by `serve`, read by `hub.site.hooks`)."""
 
 
-def sync_docs(files: dict[str, str], docs_dir: Path, project: Project) -> int:
-    """`content/` plus the rendered files in `docs_dir`, writing only what changed; how many files changed."""
-    wanted: dict[str, bytes] = {rel: path.read_bytes()
-                                for rel, path in content_files(project.content_dir, project.root).items()}
-    for rel, text in files.items():
-        wanted[rel] = text.encode("utf-8")
-    changed = 0
-    for rel, data in wanted.items():
-        path = docs_dir / rel
-        if not path.is_file() or path.read_bytes() != data:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            changed += 1
-    for path in sorted(docs_dir.rglob("*"), reverse=True):
-        rel = path.relative_to(docs_dir).as_posix()
-        if path.is_file() and rel not in wanted:
-            path.unlink()
-            changed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return changed
+def refresh(session: Session) -> None:
+    """Validate and render the data; on errors keep the last good rendering and list the problems."""
+    from hub.catalogue.checks import validate
+    from hub.render import RenderError, banner_lines, navigation, render
+
+    result = validate(session.data_dir, root=session.project.root)
+    session.renders += 1
+    if result.failed():
+        session.problems = [{"where": p.location(), "message": f"{p.field}: {p.message}" if p.field else p.message,
+                             "hint": p.hint or ""} for p in result.errors]
+        return
+    catalogue = result.load.catalogue
+    try:
+        files = render(catalogue, dt.date.today(), base_url=None)
+    except RenderError as exc:
+        session.problems = [{"where": "", "message": str(exc), "hint": ""}]
+        return
+    session.files, session.problems = files, []
+    session.nav, session.banner = navigation(catalogue), banner_lines(catalogue)
 
 
 def serve(*, project: Project, data_dir: Path, host: str = "127.0.0.1", port: int = 8000,
           watch: list[Path] | None = None) -> None:
-    """MkDocs' live-reload server; `hub/site/hooks.py` re-renders the catalogue before each build."""
+    """Run the preview until Ctrl-C or SIGTERM; raises `PortInUse`."""
     global SESSION
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    from hub.site import publish
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -65,12 +91,44 @@ def serve(*, project: Project, data_dir: Path, host: str = "127.0.0.1", port: in
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     SESSION = Session(data_dir.resolve(), project)
-    paths = [data_dir, project.content_dir, project.overrides_dir, *(watch or [])]
-    with publish.stop_cleanly_on_sigterm(), publish.work_folder(project.root) as work:
-        (work / "docs").mkdir()
-        config = write_config(project, work, nav=[], extra={}, hooks=True)
+    site_dir = tempfile.mkdtemp(prefix="hub-preview-")  # MkDocs' output, outside the project
+    url = f"http://{host}:{port}/"
+
+    def config():
+        loaded = load_config(str(project.config_file), site_dir=site_dir, hooks=[str(HOOKS)],
+                             dev_addr=f"{host}:{port}", site_url=url)
+        return loaded
+
+    def builder(loaded=None) -> None:
+        build(loaded or config(), serve_url=url)
+
+    with publish.stop_cleanly_on_sigterm():
         try:
-            mkdocs_serve(str(config), livereload=True, watch_theme=True,
-                         watch=[str(p.resolve()) for p in paths if p.exists()], dev_addr=f"{host}:{port}")
-        except KeyboardInterrupt:  # Ctrl-C (or SIGTERM) is how a preview ends
-            pass
+            first = config()
+            server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir,
+                                      polling_interval=POLL_SECONDS)
+            server.error_handler = lambda code: _error_page(site_dir, code)
+            builder(first)
+            for path in [project.content_dir, project.config_file, *first.theme.dirs[:1], data_dir,
+                         *(watch or [])]:
+                if Path(path).exists():
+                    server.watch(str(path))
+            try:
+                server.serve()
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise PortInUse(f"port {port} is already in use (another preview?): stop it, or run "
+                                    f"python -m hub serve --port {port + 1}") from None
+                raise
+            except KeyboardInterrupt:  # Ctrl-C (or SIGTERM) is how a preview ends
+                logger.info("Shutting down...")
+            finally:
+                server.shutdown()
+        finally:
+            shutil.rmtree(site_dir, ignore_errors=True)
+            logger.removeHandler(handler)
+
+
+def _error_page(site_dir: str, code: int) -> bytes | None:
+    page = Path(site_dir) / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None
