@@ -46,3 +46,11 @@ def on_files(files, config):
             files.remove(existing)
         files.append(File.generated(config, rel, content=text))
     return files
+
+
+def on_env(env, config, files):
+    """Keep the theme's compiled templates between rebuilds (`hub.site.serve.CompiledTemplates`)."""
+    from hub.site import serve
+
+    env.bytecode_cache = serve.SESSION.templates
+    return env
