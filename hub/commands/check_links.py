@@ -6,7 +6,6 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 
@@ -25,6 +24,7 @@ from hub.links.sources import (
 )
 from hub.links.state import CACHE_PATH, STATE_PATH, History, ResultsCache
 from hub.links.types import Link, LinkResult, LinkStatus, merge_links
+from hub.links.urls import hostname
 from hub.problems import display_path
 
 HELP = """Check the links of the catalogue, of a built site or of a URL list.
@@ -102,7 +102,7 @@ def run(data_dir: Path, catalogue: bool, site_dir: Path | None, internal_only: b
             for problem in problems:
                 click.echo(problem.render(), err=True)
             input_errors = len(problems)
-            if changed_since:
+            if changed_since is not None:
                 changed = changed_lines(changed_since, catalogue_files(data_dir))
                 found = only_changed(found, changed)
                 notes.append(f"links on lines changed since {changed_since}")
@@ -171,7 +171,7 @@ OFFLINE_MIN_HOSTS = 5
 
 
 def _hosts(results: list[LinkResult]) -> set[str]:
-    return {urlsplit(r.url).hostname or "" for r in results if r.url.startswith(("http://", "https://"))}
+    return {hostname(r.url) for r in results if r.url.startswith(("http://", "https://"))}
 
 
 def looks_offline(results: list[LinkResult]) -> bool:

@@ -1,4 +1,4 @@
-"""The link checker: sources → checker → state → report; `cli.check_links` is the `hub check-links` command.
+"""The link checker: sources → checker → state → report; `hub.commands.check_links` is the `hub check-links` command.
 
 The library returns values and never prints; `hub.commands.check_links` talks to people.
 """

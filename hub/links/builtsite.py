@@ -102,7 +102,10 @@ def site_links(site_dir: Path, root: Path | None = None) -> SiteLinks:
             if lowered.startswith(("http://", "https://", "mailto:", "tel:")) or ":" in ref.split("/")[0]:
                 external.setdefault(ref, Link(ref)).add_source(source)
                 continue
-            target, status, detail = _resolve(site_dir, pages, rel, ref, base_path)
+            try:
+                target, status, detail = _resolve(site_dir, pages, rel, ref, base_path)
+            except ValueError as exc:  # urljoin's "Invalid IPv6 URL" and the like: one result, not a crash
+                target, status, detail = ref, LinkStatus.BROKEN, f"not a valid address: {exc}"
             result = internal.get(target)
             if result is None:
                 result = internal[target] = LinkResult(target, status, detail=detail)
@@ -114,7 +117,10 @@ def _base_path(home: _Page | None) -> str:
     """The path the site is served under (``/hub/`` on a GitHub project page), from the home page's canonical link."""
     if home is None or not home.canonical:
         return "/"
-    path = urlsplit(home.canonical).path or "/"
+    try:
+        path = urlsplit(home.canonical).path or "/"
+    except ValueError:  # a malformed canonical link (e.g. 'http://[::1'): as if there were none
+        return "/"
     return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
 
 

@@ -1,40 +1,42 @@
 """Fetch links over HTTP and classify each one: concurrency, HEAD then GET, redirects, retries.
 
 Every request streams and is closed after the headers: a link check never
-downloads a page. Rules for what each answer means are in `classify`; the
-order of work is in `pool.HostPool`.
+downloads a page. Each URL and each redirect target is brought to its normal
+form (`urls`) and checked against the exclusions before it is fetched; each
+request runs under its link's deadline (`transport`). Rules for what each
+answer means are in `classify`; the order of work is in `pool.HostPool`.
 """
 
 from __future__ import annotations
 
-import email.utils
-import errno
+import http.client
 import os
 import random
 import re
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 import requests
-from requests.adapters import HTTPAdapter
+import urllib3
 
 from hub.links.classify import Attempt, classify
-from hub.links.config import LinksConfig
+from hub.links.config import HostOverride, LinksConfig
+from hub.links.errors import describe_error, retry_after
 from hub.links.pool import HostPool
 from hub.links.sources import DOI_PATTERN
+from hub.links.transport import GuardedAdapter, Watchdog, finish
 from hub.links.types import Link, LinkResult, LinkStatus
+from hub.links.urls import WEB_SCHEMES, BadURL, WebURL, host_key, parse_web_url, shorten
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
 _EMAIL = re.compile(r"^[^@\s,;:<>()\[\]\\\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{2,}$")
+_SPACE = re.compile(r"\s")
 
 
 class Cache(Protocol):
@@ -70,7 +72,7 @@ class Checker:
         self.session = requests.Session()
         # One connection pool per host, as many connections as the host may have requests in
         # flight, so that connections are reused instead of opened per request.
-        adapter = HTTPAdapter(pool_connections=256, pool_maxsize=max(limits), max_retries=0)
+        adapter = GuardedAdapter(pool_connections=256, pool_maxsize=max(limits), max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # Proxy and CA-bundle settings come from the environment once per host, not per request:
@@ -85,6 +87,9 @@ class Checker:
             "Accept-Language": "en-GB,en;q=0.8",
         })
         self.pool: HostPool[Link] = HostPool(config.max_concurrency, self._host_limit)
+        self.watchdog = Watchdog()
+        self._parsed: dict[str, WebURL | str] = {}
+        """Each link's normal form (or why it has none), parsed once per run."""
 
     def run(self, links: list[Link]) -> list[LinkResult]:
         """Check every link once; results in the order of ``links``."""
@@ -110,7 +115,7 @@ class Checker:
             if result.status is not LinkStatus.UNVERIFIABLE or not link.doi:
                 self._report(result)
 
-        self.pool.run(((_host_key(link.url), link) for link in to_fetch), job)
+        self.pool.run(((self._web(link.url).host_key, link) for link in to_fetch), job)
         self.stats.fetched = len(to_fetch)
 
         # Blocked papers: ask doi.org whether the DOI is still registered, so editors know the paper exists.
@@ -128,7 +133,7 @@ class Checker:
                 result.detail += f"; the DOI {link.doi} is {known} at doi.org"
             self._report(result)
 
-        self.pool.run(((_host_key(self.config.doi_handle_api), link) for link in blocked), doi_job)
+        self.pool.run(((host_key(self.config.doi_handle_api), link) for link in blocked), doi_job)
         self.stats.peak_per_host = self.pool.peaks()
         if self.cache is not None:
             for link in to_fetch:
@@ -138,14 +143,16 @@ class Checker:
     def check_url(self, link: Link) -> LinkResult:
         """Fetch one URL with retries inside its deadline, then classify what happened."""
         url = link.url
-        host = urlsplit(url).hostname or ""
-        override = self.config.host(host)
-        cfg = override[1] if override else None
-        deadline = time.monotonic() + (cfg.deadline if cfg and cfg.deadline else self.config.deadline)
+        try:
+            web = self._web(url)
+        except BadURL as exc:  # `run` never gets here: `_precheck` reported it
+            return LinkResult(url, LinkStatus.BROKEN, detail=str(exc), sources=list(link.sources), doi=link.doi)
+        cfg = self._host_settings(web)
+        deadline = time.monotonic() + self._deadline_of(cfg)
         attempts = requests_sent = 0
         while True:
             attempts += 1
-            attempt = self._follow(url, deadline)
+            attempt = self._follow(url, web, deadline)
             requests_sent += attempt.requests_total
             if not attempt.transient or attempts > self.config.retries:
                 break
@@ -155,7 +162,7 @@ class Checker:
                                     f"more than retry_after_max ({self.config.retry_after_max:.0f} s)")
                     break
                 wait = attempt.retry_after
-                self.pool.pause(_host_key(url), wait)
+                self.pool.pause(web.host_key, wait)
             else:
                 wait = self._backoff(attempts)
             if time.monotonic() + wait >= deadline:
@@ -171,8 +178,9 @@ class Checker:
         """Whether doi.org's handle API knows ``doi`` (None when it gives no clear answer)."""
         api = self.config.doi_handle_api.rstrip("/") + "/" + doi
         try:
-            response = self._send("GET", api, time.monotonic() + self.config.read_timeout + self.config.connect_timeout)
-        except requests.RequestException:
+            response = self._send("GET", parse_web_url(api),
+                                  time.monotonic() + self.config.read_timeout + self.config.connect_timeout)
+        except (requests.RequestException, BadURL):
             return None
         if response.status_code == 200:
             return True
@@ -182,50 +190,62 @@ class Checker:
 
     # -- one pass through a redirect chain ---------------------------------------------------------
 
-    def _follow(self, url: str, deadline: float) -> Attempt:
-        """Request ``url`` and follow its redirects by hand (to tell permanent from temporary hops)."""
+    def _follow(self, url: str, web: WebURL, deadline: float) -> Attempt:
+        """Request ``url`` and follow its redirects by hand (to tell permanent from temporary hops).
+
+        Each target is vetted before it is fetched: it must be an http(s)
+        address that parses, and not excluded in links.yaml (issue 16).
+        """
         attempt = Attempt(final_url=url)
-        seen: dict[str, int] = {_defrag(url): 1}
+        seen: dict[str, int] = {web.url: 1}
         current = url
         while True:
-            response, error = self._hop(current, deadline, attempt)
+            response, error = self._hop(web, deadline, attempt)
             if error is not None:
                 attempt.error, attempt.message = error
                 return attempt
             assert response is not None
-            attempt.code = response.status_code
+            code = attempt.code = response.status_code
             attempt.final_url = current
-            location = self.session.get_redirect_target(response) if response.status_code in REDIRECT_CODES else None
+            location = self.session.get_redirect_target(response) if code in REDIRECT_CODES else None
             if not location:
-                if response.status_code in (429, 503):
-                    attempt.retry_after = _retry_after(response.headers.get("Retry-After"))
+                if code in (429, 503):
+                    attempt.retry_after = retry_after(response.headers.get("Retry-After"))
                 return attempt
-            target = requests.utils.requote_uri(urljoin(current, location))
-            attempt.hops.append((response.status_code, target))
-            key = _defrag(target)
-            seen[key] = seen.get(key, 0) + 1
+            try:
+                target = requests.utils.requote_uri(urljoin(current, location))
+                web = parse_web_url(target)
+            except ValueError as exc:  # BadURL, or urljoin's "Invalid IPv6 URL"
+                attempt.error, attempt.message = _refused_redirect(code, location, exc)
+                return attempt
+            attempt.hops.append((code, target))
+            rule = self.config.excluded(target)
+            if rule is not None:
+                attempt.excluded = rule.reason
+                return attempt
+            seen[web.url] = seen.get(web.url, 0) + 1
             # One return visit is allowed: some sites bounce through a cookie check and back.
-            if seen[key] > 2:
+            if seen[web.url] > 2:
                 attempt.error = "loop"
                 chain = [url]
                 for _, hop in attempt.hops:
                     chain.append(hop)
                     if hop in chain[:-1]:
                         break
-                attempt.message = "redirect loop: " + " → ".join(chain)
+                attempt.message = "redirect loop: " + " → ".join(shorten(link) for link in chain)
                 return attempt
             if len(attempt.hops) > self.config.max_redirects:
                 attempt.error = "too-many-redirects"
-                attempt.message = f"more than {self.config.max_redirects} redirects (the last to {target})"
+                attempt.message = f"more than {self.config.max_redirects} redirects (the last to {shorten(target)})"
                 return attempt
             current = target
 
-    def _hop(self, url: str, deadline: float, attempt: Attempt):
+    def _hop(self, web: WebURL, deadline: float, attempt: Attempt):
         """HEAD, then GET when HEAD is refused or fails: (response, None) or (None, (kind, message))."""
-        host = _host_key(url)
+        host = web.host_key
         first = None
         if host not in self._head_refused:
-            first = self._try("HEAD", url, deadline, attempt)
+            first = self._try("HEAD", web, deadline, attempt)
             response, error = first
             # 429 means slow down: a GET straight after would only add to the load.
             if response is not None and (response.status_code < 400 or response.status_code == 429):
@@ -235,36 +255,43 @@ class Checker:
                     self._head_refused.add(host)
             if time.monotonic() >= deadline:
                 return first
-        return self._try("GET", url, deadline, attempt)
+        return self._try("GET", web, deadline, attempt)
 
-    def _try(self, method: str, url: str, deadline: float, attempt: Attempt):
+    def _try(self, method: str, web: WebURL, deadline: float, attempt: Attempt):
         attempt.requests_total += 1
         try:
-            return self._send(method, url, deadline), None
+            return self._send(method, web, deadline), None
         except requests.RequestException as exc:
-            return None, _describe_error(exc)
+            return None, describe_error(exc)
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException) as exc:  # not wrapped by requests
+            return None, describe_error(exc)
         except (ValueError, UnicodeError) as exc:  # e.g. an address that cannot be encoded
             return None, ("invalid-url", f"the address cannot be fetched: {exc}")
 
-    def _send(self, method: str, url: str, deadline: float) -> requests.Response:
-        """One request that reads the status line and headers only, within what is left of the deadline."""
+    def _send(self, method: str, web: WebURL, deadline: float) -> requests.Response:
+        """One request that reads the status line and headers only, all of it by ``deadline``."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise requests.exceptions.ReadTimeout("deadline reached before the request")
-        host = urlsplit(url).hostname or ""
-        override = self.config.host(host)
-        cfg = override[1] if override else None
+        cfg = self._host_settings(web)
         connect = min(cfg.connect_timeout if cfg and cfg.connect_timeout else self.config.connect_timeout, remaining)
         read = min(cfg.read_timeout if cfg and cfg.read_timeout else self.config.read_timeout, remaining)
         with self._lock:
             self.stats.requests += 1
-        response = self.session.request(method, _defrag(url), allow_redirects=False, stream=True,
-                                        timeout=(connect, read), proxies=self._proxies_for(url))
-        if method == "HEAD" or response.headers.get("Content-Length") == "0" or response.status_code in (204, 304):
-            # Nothing to read: mark the (empty) body consumed so the connection goes back to the pool.
-            response.content  # noqa: B018
-        # Closing an unread GET body drops that connection: cheaper than downloading a page.
-        response.close()
+        with self.watchdog.guard(deadline) as guard:
+            try:
+                response = self.session.request(method, web.url, allow_redirects=False, stream=True,
+                                                timeout=(connect, read), proxies=self._proxies_for(web))
+            except Exception:
+                if guard.expired:
+                    raise requests.exceptions.ReadTimeout("the deadline passed during the request") from None
+                raise
+            if guard.expired:  # cut off mid-headers: http.client may have returned what it had
+                response.close()
+                raise requests.exceptions.ReadTimeout("the deadline passed during the request")
+            headers = response.headers
+            finish(response, declared_empty=method == "HEAD" or response.status_code in (204, 304)
+                   or (headers.get("Content-Length") == "0" and "Transfer-Encoding" not in headers))
         return response
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -283,7 +310,11 @@ class Checker:
             if _PHONE.match(number):
                 return LinkResult(url, LinkStatus.SKIPPED, detail="phone number: syntax checked, not called")
             return LinkResult(url, LinkStatus.BROKEN, detail=f"not a valid phone number: '{number}'")
-        rule = self.config.excluded(url)
+        try:
+            normal = self._web(url).url
+        except BadURL:
+            normal = None
+        rule = self.config.excluded(url, normal)
         if rule is not None:
             return LinkResult(url, LinkStatus.SKIPPED, detail=f"excluded in links.yaml: {rule.reason}")
         if link.doi and url.startswith(self.config.doi_resolver.rstrip("/") + "/") and not DOI_PATTERN.match(link.doi):
@@ -293,19 +324,37 @@ class Checker:
             return LinkResult(url, LinkStatus.BROKEN, detail="not a full address: it needs https:// in front")
         if scheme.lower() not in ("http", "https"):
             return LinkResult(url, LinkStatus.SKIPPED, detail=f"{scheme}: links are not checked")
-        if any(c.isspace() for c in url):
+        if _SPACE.search(url):
             return LinkResult(url, LinkStatus.BROKEN, detail="the address contains a space")
-        if not urlsplit(url).hostname:
-            return LinkResult(url, LinkStatus.BROKEN, detail="the address has no host name")
+        try:
+            self._web(url)
+        except BadURL as exc:
+            return LinkResult(url, LinkStatus.BROKEN, detail=str(exc))
         return None
 
-    def _proxies_for(self, url: str) -> dict[str, str]:
+    def _web(self, url: str) -> WebURL:
+        """`urls.parse_web_url`, once per link and run; raises BadURL."""
+        web = self._parsed.get(url)
+        if web is None:
+            try:
+                web = parse_web_url(url)
+            except BadURL as exc:
+                web = str(exc)
+            self._parsed[url] = web
+        if isinstance(web, str):
+            raise BadURL(web)
+        return web
+
+    def _proxies_for(self, web: WebURL) -> dict[str, str]:
         """The environment's proxies for this URL's host (honouring no_proxy), looked up once per host."""
-        key = _host_key(url)
-        proxies = self._proxies.get(key)
+        proxies = self._proxies.get(web.host_key)
         if proxies is None:
-            proxies = self._proxies[key] = requests.utils.get_environ_proxies(url)
+            proxies = self._proxies[web.host_key] = requests.utils.get_environ_proxies(web.url)
         return proxies
+
+    def _host_settings(self, web: WebURL) -> HostOverride | None:
+        override = self.config.host(web.host)
+        return override[1] if override else None
 
     def _host_limit(self, host: str) -> int:
         override = self.config.host(host.rsplit(":", 1)[0])
@@ -327,6 +376,7 @@ class Checker:
                 self.on_result(result)
 
     def close(self) -> None:
+        self.watchdog.close()
         self.session.close()
 
 
@@ -340,80 +390,11 @@ def check(links: list[Link], config: LinksConfig, cache: Cache | None = None,
         checker.close()
 
 
-def _host_key(url: str) -> str:
-    """``host:port``: what the per-host limit counts (127.0.0.2:8000 and :8001 are two servers)."""
-    split = urlsplit(url)
-    try:
-        port = split.port
-    except ValueError:
-        port = None
-    port = port or (443 if split.scheme == "https" else 80)
-    return f"{split.hostname or ''}:{port}"
-
-
-def _defrag(url: str) -> str:
-    return url.split("#", 1)[0]
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (a number or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _describe_error(exc: BaseException) -> tuple[str, str]:
-    """(kind, message) for a failed request; kinds are read by `classify`."""
-    causes = list(_causes(exc))
-    if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(c, ssl.SSLError) for c in causes):
-        reason = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
-        text = reason.verify_message if reason is not None and reason.verify_message else _last_words(exc)
-        return "tls", f"invalid TLS certificate: {text}"
-    if isinstance(exc, requests.exceptions.Timeout) or any(isinstance(c, (socket.timeout, TimeoutError)) for c in causes):
-        return "timeout", "timed out"
-    for cause in causes:
-        if isinstance(cause, socket.gaierror):
-            if cause.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)):
-                return "dns", "name not found: the host name does not exist in DNS"
-            return "dns-temporary", f"the name could not be looked up ({cause.strerror})"
-        if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
-            return "refused", "connection refused: nothing is listening at this address"
-    if type(exc).__name__ == "NameResolutionError" or any(type(c).__name__ == "NameResolutionError" for c in causes):
-        return "dns-temporary", "the name could not be looked up"
-    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                        requests.exceptions.InvalidSchema)):
-        return "invalid-url", f"not a valid address: {_last_words(exc)}"
-    return "connection", f"the connection failed without an answer ({_last_words(exc)})"
-
-
-def _causes(exc: BaseException):
-    """Every exception wrapped inside ``exc`` (requests → urllib3 → socket)."""
-    seen: set[int] = set()
-    stack = [exc]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        for nested in (current.__cause__, current.__context__, getattr(current, "reason", None),
-                       *[a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]):
-            if isinstance(nested, BaseException):
-                stack.append(nested)
-
-
-def _last_words(exc: BaseException) -> str:
-    text = str(exc)
-    match = re.search(r"\(Caused by \w+\((.*)\)\)\s*$", text)
-    if match:
-        text = match.group(1)
-    return text.strip("'\" ")[:200]
+def _refused_redirect(code: int, location: str, exc: Exception) -> tuple[str, str]:
+    """(kind, message) for a redirect target that is not fetched: another scheme, or not an address."""
+    scheme = location.split(":", 1)[0].lower() if ":" in location else ""
+    if re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme) and scheme not in WEB_SCHEMES and not location.startswith("/"):
+        return "redirect-scheme", (f"redirects ({code}) to a {scheme}: address ({shorten(location, 80)}), "
+                                   "not a web page: only http and https redirects are followed")
+    why = str(exc) if isinstance(exc, BadURL) else "not a valid address"
+    return "invalid-redirect", f"redirects ({code}) to '{shorten(location, 120)}', which cannot be fetched: {why}"

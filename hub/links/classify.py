@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from urllib.parse import urlsplit
 
 from hub.links.config import LinksConfig
 from hub.links.types import LinkResult, LinkStatus
+from hub.links.urls import hostname, shorten
 
 PERMANENT = frozenset({301, 308})
 BLOCKED = frozenset({401, 403, 429})
 
 # Error kinds worth another attempt (`Attempt.error`); the others are definite answers.
 TRANSIENT_ERRORS = frozenset({"timeout", "connection", "refused", "dns-temporary"})
-BROKEN_ERRORS = frozenset({"dns", "refused", "tls", "loop", "too-many-redirects", "invalid-url"})
+BROKEN_ERRORS = frozenset({"dns", "refused", "tls", "loop", "too-many-redirects", "invalid-url",
+                           "redirect-scheme", "invalid-redirect"})
+# The rest ("timeout", "connection", "dns-temporary", "protocol": an answer that is not HTTP) are unverifiable.
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Attempt:
     error: str | None = None
     message: str = ""
     retry_after: float | None = None
+    excluded: str | None = None
+    """The links.yaml reason when the last redirect pointed at an excluded URL (not followed)."""
     note: str = ""
     """Why retrying stopped early (deadline, a Retry-After above the cap)."""
     requests_total: int = 0
@@ -66,6 +70,11 @@ def classify(url: str, attempt: Attempt, attempts: int, config: LinksConfig) -> 
     note = f" ({attempt.note})" if attempt.note else ""
     final = attempt.final_url if attempt.hops else None
 
+    if attempt.excluded is not None:
+        code, target = attempt.hops[-1]
+        return LinkResult(url, LinkStatus.SKIPPED, code,
+                          f"redirects ({code}) to {shorten(target)}, which is excluded in links.yaml "
+                          f"({attempt.excluded}): not followed", target)
     if attempt.error is not None:
         status = LinkStatus.BROKEN if attempt.error in BROKEN_ERRORS else LinkStatus.UNVERIFIABLE
         if attempt.error == "timeout":
@@ -86,14 +95,14 @@ def classify(url: str, attempt: Attempt, attempts: int, config: LinksConfig) -> 
         if permanent:
             target = attempt.hops[permanent - 1][1]
             codes = " → ".join(str(c) for c, _ in attempt.hops[:permanent])
-            detail = f"moved permanently ({codes}) to {target}"
+            detail = f"moved permanently ({codes}) to {shorten(target)}"
             if permanent < len(attempt.hops):
-                detail += f" (which then redirects temporarily to {attempt.final_url})"
+                detail += f" (which then redirects temporarily to {shorten(attempt.final_url)})"
             return LinkResult(url, LinkStatus.REDIRECTED, code, detail, target)
         detail = f"{reason(code)} after a temporary redirect" if attempt.hops else reason(code)
         return LinkResult(url, LinkStatus.OK, code, detail, final)
 
-    where = f" (after redirects, at {attempt.final_url})" if attempt.hops else ""
+    where = f" (after redirects, at {shorten(attempt.final_url)})" if attempt.hops else ""
     if code in BLOCKED:
         why = {401: "a login is required", 403: "the server refuses automated checks",
                429: "the server is rate limiting us"}[code]
@@ -117,9 +126,10 @@ def classify(url: str, attempt: Attempt, attempts: int, config: LinksConfig) -> 
 
 def _accepted(code: int, url: str, final_url: str, config: LinksConfig) -> str | None:
     """The host whose links.yaml entry accepts ``code`` (for the URL or where it ended), if any."""
-    for address in (url, final_url):
-        host = urlsplit(address).hostname or ""
-        override = config.host(host)
+    if not config.hosts:
+        return None
+    for address in dict.fromkeys((url, final_url)):
+        override = config.host(hostname(address))
         if override and code in override[1].accept:
             return f"{override[0]} in links.yaml ({override[1].reason})"
     return None

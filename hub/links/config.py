@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from hub import __version__
 from hub.catalogue.yamlfile import LoadedYaml, format_path, load_yaml
+from hub.links.urls import BadURL, normal_host, parse_web_url
 from hub.problems import Problem, sort_problems
 
 DEFAULT_CONFIG = "links.yaml"
@@ -28,7 +29,7 @@ class Exclude(_Settings):
     """A URL pattern that is never fetched: matching links are reported as skipped."""
 
     pattern: str
-    """A regular expression searched for in the URL, e.g. '^https://example\\.org/'."""
+    """A regular expression searched for in the URL as written and in its normal form, e.g. '^https://example\\.org/'."""
     reason: str = Field(min_length=1)
     """Why these links cannot or should not be checked; shown in reports."""
 
@@ -69,9 +70,9 @@ class LinksConfig(_Settings):
     connect_timeout: float = Field(default=10.0, gt=0)
     """Seconds to wait for a connection."""
     read_timeout: float = Field(default=20.0, gt=0)
-    """Seconds to wait for the status line and headers of each answer."""
+    """Seconds to wait for each read of an answer (its status line and headers); `deadline` bounds the whole."""
     deadline: float = Field(default=60.0, gt=0)
-    """Seconds one URL may take in all, retries and redirects included."""
+    """Seconds one URL may take in all, retries and redirects included: a wall clock, however slowly a server sends."""
     retries: int = Field(default=2, ge=0, le=10)
     """How many times a transient failure (timeout, connection error, 5xx, 429) is retried."""
     backoff: float = Field(default=1.0, ge=0)
@@ -95,27 +96,59 @@ class LinksConfig(_Settings):
     hosts: dict[str, HostOverride] = {}
     """Per-host settings, keyed by host name (which also covers its subdomains)."""
 
-    def excluded(self, url: str) -> Exclude | None:
-        """The first exclusion matching ``url``, if any."""
+    def excluded(self, url: str, normal: str | None = None) -> Exclude | None:
+        """The first exclusion matching ``url`` as written or in its normal form (see `urls`), if any.
+
+        ``HTTP://LOCALHOST.:80/``, ``http://127.1/`` and ``http://[::ffff:7f00:1]/``
+        are all matched as ``http://localhost/`` or ``http://127.0.0.1/`` too.
+        ``normal`` spares parsing ``url`` again when the caller already has its normal form.
+        """
+        if not self.exclude:
+            return None
+        if normal is None:
+            try:
+                normal = parse_web_url(url).url
+            except BadURL:
+                normal = url
+        forms = [url] if normal == url else [url, normal]
         for rule in self.exclude:
-            if re.search(rule.pattern, url):
+            if any(re.search(rule.pattern, form) for form in forms):
                 return rule
         return None
 
     def host(self, hostname: str) -> tuple[str, HostOverride] | None:
-        """The override for ``hostname`` or its closest parent domain, with the key that matched."""
-        name = hostname.lower().rstrip(".")
+        """The override for ``hostname`` or its closest parent domain, with the key that matched.
+
+        Both the name and the keys are compared in normal form (`urls.normal_host`): ``127.1`` is ``127.0.0.1``.
+        """
+        if not self.hosts:
+            return None
+        hosts = _normal_keys(self.hosts)
+        name = normal_host(hostname)
         while name:
-            if name in self._hosts_lower:
-                return name, self._hosts_lower[name]
-            if "." not in name:
-                break
+            if name in hosts:
+                return name, hosts[name]
+            if "." not in name or name[0] == "[" or _IPV4.match(name):
+                break  # addresses have no parent domain
             name = name.split(".", 1)[1]
         return None
 
-    @property
-    def _hosts_lower(self) -> dict[str, HostOverride]:
-        return {k.lower().rstrip("."): v for k, v in self.hosts.items()}
+
+_IPV4 = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+
+
+_last_normal_keys: tuple[dict, dict] | None = None
+
+
+def _normal_keys(hosts: dict[str, HostOverride]) -> dict[str, HostOverride]:
+    """``hosts`` keyed by normal host names, remembered for the last ``hosts`` seen (asked once per request)."""
+    global _last_normal_keys
+    last = _last_normal_keys
+    if last is not None and last[0] is hosts:
+        return last[1]
+    normal = {normal_host(key): value for key, value in hosts.items()}
+    _last_normal_keys = (hosts, normal)
+    return normal
 
 
 class ConfigError(Exception):

@@ -84,12 +84,17 @@ def hint(result: LinkResult) -> str:
             return "nothing answers at this address: check the host for a typo, or whether the service has closed"
         if "TLS" in detail:
             return "the site's certificate is invalid: tell the publisher, or link to another copy of the page"
+        if "only http and https redirects are followed" in detail:
+            return ("the link now sends readers somewhere that is not a web page: find the page's new address "
+                    "on the publisher's site, or remove the entry")
+        if "redirects (" in detail and "cannot be fetched" in detail:
+            return "the site redirects to a malformed address: tell the publisher, or link to another copy"
         if "redirect" in detail and code is None:
             return ("the site redirects in circles: open it in a browser; if it works there, add an exclude "
                     "with a reason to links.yaml")
         if code is not None and code >= 500:
             return "the site is failing: check again in a few days before changing anything"
-        if "not a valid" in detail or "needs https://" in detail or "space" in detail:
+        if "not a valid" in detail or "needs https://" in detail or "space" in detail or "the address " in detail:
             return "fix the address in the data file: copy it from the browser's address bar"
         return "open the link in a browser and copy the working address from the address bar"
     if status is LinkStatus.UNVERIFIABLE:
@@ -101,6 +106,8 @@ def hint(result: LinkResult) -> str:
         if code == 429:
             return "the site asked us to slow down: nothing to do, it is checked again next run"
         return "open it in a browser: if it loads, nothing to do"
+    if status is LinkStatus.SKIPPED and result.final_url and "excluded in links.yaml" in detail:
+        return "the link now redirects to an address links.yaml excludes: check in a browser where it leads"
     return ""
 
 

@@ -105,9 +105,10 @@ def changed_lines(ref: str, paths: list[Path], cwd: Path | None = None) -> dict[
     file's links are checked before it is ever committed.
     """
     cwd = cwd or Path.cwd()
+    commit = resolve_ref(ref, cwd)
     if not paths:
         return {}
-    base = _git(["merge-base", ref, "HEAD"], cwd, ref).strip() or ref
+    base = _git(["merge-base", commit, "HEAD"], cwd, ref).strip() or commit
     rel = [display_path(p, cwd) for p in paths]
     diff = _git(["diff", "--relative", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", base, "--", *rel], cwd, ref)
     changed: dict[str, set[int]] = {}
@@ -125,6 +126,29 @@ def changed_lines(ref: str, paths: list[Path], cwd: Path | None = None) -> dict[
     for name in untracked.splitlines():
         changed[name] = _ALL_LINES
     return changed
+
+
+def resolve_ref(ref: str, cwd: Path) -> str:
+    """The commit ``ref`` names, as a hash; SourceError when it is not a revision git knows.
+
+    Only the hash reaches the later git commands, and the ref itself only
+    after ``--end-of-options``: ``--changed-since=--output=FILE`` once made
+    git write FILE (issue 16). A leading '-' is refused before git runs.
+    """
+    if not ref.strip():
+        raise SourceError("--changed-since needs a git revision, such as origin/main")
+    if ref.startswith("-"):
+        raise SourceError(f"--changed-since: '{ref}' is not a git revision (revisions never start with '-')")
+    if any(not c.isprintable() or c.isspace() for c in ref):
+        raise SourceError(f"--changed-since: {ref!r} is not a git revision (it contains a space or a control character)")
+    done = _run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], cwd)
+    commit = done.stdout.strip()
+    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        if "not a git repository" in done.stderr:
+            raise SourceError("--changed-since only works inside a git repository")
+        raise SourceError(f"--changed-since: git does not know the revision '{ref}' "
+                          "(in CI, fetch it first: git fetch origin main)")
+    return commit
 
 
 class _AllLines(set):
@@ -147,11 +171,15 @@ def only_changed(links: list[Link], changed: dict[str, set[int]]) -> list[Link]:
     return kept
 
 
-def _git(args: list[str], cwd: Path, ref: str) -> str:
+def _run_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise SourceError(f"--changed-since needs git, which cannot be run: {exc.strerror}") from None
+
+
+def _git(args: list[str], cwd: Path, ref: str) -> str:
+    done = _run_git(args, cwd)
     if done.returncode != 0:
         message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed"
         if args[0] == "merge-base":

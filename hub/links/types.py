@@ -14,11 +14,12 @@ class LinkStatus(StrEnum):
     REDIRECTED = "redirected"
     """A permanent redirect (301/308) ending in 2xx: the link works but should be updated."""
     BROKEN = "broken"
-    """Really broken: 404, 410, other 4xx, DNS failure, refused connection, bad TLS, loop, persistent 5xx."""
+    """Really broken: 404, 410, other 4xx, DNS failure, refused connection, bad TLS, loop, persistent 5xx,
+    a malformed address, a redirect to a malformed address or to something that is not a web page."""
     UNVERIFIABLE = "unverifiable"
-    """The server would not say: 401, 403, 429, odd codes or timeouts that persisted after retries."""
+    """The server would not say: 401, 403, 429, odd codes, answers that are not HTTP, or timeouts that persisted."""
     SKIPPED = "skipped"
-    """Not fetched: mailto:/tel: (syntax checked only) and URLs excluded in links.yaml."""
+    """Not fetched: mailto:/tel: (syntax checked only) and URLs excluded in links.yaml, also as redirect targets."""
 
     def is_failure(self, strict: bool = False) -> bool:
         """Whether this outcome fails the run (unverifiable only under --strict)."""
