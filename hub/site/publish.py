@@ -72,7 +72,8 @@ def work_folder(root: Path, keep: bool = False) -> Iterator[Path]:
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
-            Path(lock_name).unlink(missing_ok=True)
+        # Without its lock file a kept folder is the caller's: no later build removes it.
+        Path(lock_name).unlink(missing_ok=True)
         os.close(lock)
 
 
