@@ -87,12 +87,15 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 def attach_sources(problems: list[Problem], texts: dict[str, str]) -> list[Problem]:
     """Fill in ``source_line`` from the file texts, keyed by the problem's file."""
     out = []
+    split: dict[str, list[str]] = {}  # each file split once, however many problems it has
     for p in problems:
         text = texts.get(p.file)
         if text is not None and p.line is not None and p.source_line is None:
-            lines = text.splitlines()
+            if p.file not in split:
+                split[p.file] = text.splitlines()
+            lines = split[p.file]
             if 1 <= p.line <= len(lines):
-                p = Problem(**{**p.__dict__, "source_line": lines[p.line - 1]})
+                p = dataclasses.replace(p, source_line=lines[p.line - 1])
         out.append(p)
     return out
 
