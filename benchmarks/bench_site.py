@@ -102,7 +102,9 @@ def synthetic_catalogue(n: int, out: Path, seed: int = 1) -> None:
                   f"    summary: {q(' '.join(rnd.choice(WORDS) for _ in range(30)).capitalize() + '.')}",
                   "    audience: [adults]", "    setting: [hospital, community]",
                   f"    topics: [{TOPICS[i % 10]}, {TOPICS[(i + 3) % 10]}]",
-                  f"    added: {dt.date(2024, 1, 1) + dt.timedelta(days=i % 600)}", "    last_reviewed: 2025-06-01"]
+                  f"    added: {dt.date(2024, 1, 1) + dt.timedelta(days=i % 600)}"]
+        if i % 3 == 0:  # a third reviewed since, as editors would (hub review --mark-reviewed)
+            lines.append(f"    last_reviewed: {dt.date(2024, 1, 1) + dt.timedelta(days=i % 600 + 200)}")
         if i % 50 == 1 and i > 1:
             lines += ["    status: superseded", f"    superseded_by: {ids[i - 1]}"]
     (out / "resources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
