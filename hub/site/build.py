@@ -11,7 +11,9 @@ One of the modules that know MkDocs or Zensical (STYLE.md §7; the others are
 3. writes a config there that INHERITs `mkdocs.yml` (the one human-edited
    config) and sets only `docs_dir`, `site_dir`, the theme folder, `nav` and
    `extra.urgent_help`, all of which come from the catalogue or the layout;
-4. runs the engine in strict mode into `.site-build-XXXX/site`;
+4. runs the engine in strict mode into `.site-build-XXXX/site`, then
+   Pagefind over the engine's HTML (`hub.site.search`: the search index,
+   `site/pagefind/`, the same for both engines);
 5. swaps that folder into place in one step (`publish.swap_into_place`). A
    failed build never touches the output (MkDocs itself empties `site_dir`
    first, so a failure leaves half a site).
@@ -31,7 +33,7 @@ from pathlib import Path
 import yaml
 
 from hub.outputs import check_output_dir
-from hub.site import publish
+from hub.site import publish, search
 
 ENGINE_NAMES = {"mkdocs": "MkDocs", "zensical": "Zensical"}
 """`mkdocs` (MkDocs 1.6 + Material 9, the default) or `zensical` (its successor, pre-1.0), and their names."""
@@ -84,6 +86,10 @@ class BuildResult:
     log: list[str] = field(default_factory=list)
     engine_seconds: float = 0.0
     """Of `seconds`, the time the engine itself ran."""
+    search_index: search.SearchIndex | None = None
+    """The Pagefind index: records, files, bytes."""
+    search_seconds: float = 0.0
+    """Of `seconds`, the time Pagefind ran (reading the built pages included)."""
 
 
 def _read_config(path: Path) -> dict:
@@ -251,7 +257,7 @@ def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: 
         raise BuildFailed(f"unknown engine '{engine}'", [f"choose one of: {', '.join(ENGINES)}"])
     started = time.perf_counter()
     target = check_output_dir(site_dir, project.root)
-    with publish.stop_cleanly_on_sigterm(), publish.output_lock(target), \
+    with publish.stop_cleanly_on_sigterm(), publish.output_lock(target, project.root), \
             publish.work_folder(project.root, keep=keep_work) as work:
         count = write_docs(files, work / "docs", project.content_dir, project.root)
         config = write_config(project, work, nav, extra, site_url=site_url)
@@ -259,5 +265,12 @@ def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: 
         log = ENGINE_RUNNERS[engine](config, strict)
         engine_seconds = time.perf_counter() - engine_started
         pages = sum(1 for _ in (work / "site").rglob("*.html"))
+        search_started = time.perf_counter()
+        try:
+            index = search.index_site(work / "site")
+        except search.SearchIndexFailed as exc:
+            raise BuildFailed(exc.message, exc.details) from None
+        search_seconds = time.perf_counter() - search_started
         publish.swap_into_place(work / "site", target, work)
-    return BuildResult(engine, site_dir, pages, count, time.perf_counter() - started, log, engine_seconds)
+    return BuildResult(engine, site_dir, pages, count, time.perf_counter() - started, log, engine_seconds,
+                       index, search_seconds)

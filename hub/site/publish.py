@@ -7,8 +7,9 @@
   next build removes every work folder whose lock it can take: the debris of
   builds that were killed (SIGKILL included) disappears on the next build.
 * **One build per output.** `output_lock` takes an exclusive `flock` on
-  `.<name>.hub-lock` beside the output folder for the whole build; a second
-  build of the same output is refused at once with a sentence.
+  `.site-output-<digest>.lock` in the project folder (one per output folder)
+  for the whole build; a second build of the same output is refused at once
+  with a sentence.
 * **The swap.** `swap_into_place` exchanges the new site and the old one with
   Linux's `renameat2(RENAME_EXCHANGE)` (one system call, through ctypes): at
   every instant the output path is the complete old site or the complete new
@@ -26,6 +27,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import signal
@@ -105,11 +107,15 @@ def remove_stale_work(root: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def output_lock(target: Path) -> Iterator[None]:
-    """Hold `.<name>.hub-lock` beside `target` for the build; raise `Busy` if another build holds it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    path = target.parent / f".{target.name}.hub-lock"
-    lock = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+def output_lock(target: Path, root: Path) -> Iterator[None]:
+    """Hold the lock of `target` for the build; raise `Busy` if another build holds it.
+
+    The lock file is `.site-output-<digest>.lock` in the project folder `root`
+    (git-ignored, like the work folders), one per output folder, so nothing
+    is left beside an output folder outside the project.
+    """
+    digest = hashlib.sha1(os.fsencode(os.path.abspath(target))).hexdigest()[:16]
+    lock = os.open(root / f".site-output-{digest}.lock", os.O_CREAT | os.O_RDWR, 0o644)
     try:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
