@@ -58,6 +58,11 @@ class Validation:
         }
 
     @cached_property
+    def unreadable(self) -> list[str]:
+        """The data files (by shown path) that could not be read at all, so none of their records counts."""
+        return [shown for shown, loaded in self.load.files.items() if not isinstance(loaded.data, dict)]
+
+    @cached_property
     def resource_types(self) -> dict[str, int]:
         """Resources per type, by type."""
         return dict(sorted(Counter(str(r.type) for r in self._records("resource")).items()))
@@ -92,6 +97,7 @@ def validate(data_dir: Path, root: Path | None = None, today: dt.date | None = N
         problems += check_ids(load)
         problems += check_references(load)
         problems += check_placement_and_links(load, today)
+        problems += check_review_dates(load)
     problems = attach_sources(sort_problems(_dedupe(problems)), load.texts)
     return Validation(load, problems)
 
@@ -305,6 +311,41 @@ def _resource_checks(loaded: LoadedYaml, path: tuple, r: Resource, placed: Count
                            f"'{name}' is in the future ({value.isoformat()})",
                            "check the year; use today's date for a record added today"))
     return out
+
+
+COPIED_REVIEW_DATES = 5
+"""From this many resources with `last_reviewed` equal to `added`, validation warns (once) that the
+dates look copied. A count, not a share of the catalogue: in a small catalogue half can be two records,
+and `hub review --mark-reviewed` never writes the `added` date, so five such records are a pasted block."""
+
+
+def check_review_dates(load: LoadResult) -> list[Problem]:
+    """`last_reviewed` is never before `added`, and is not the `added` date copied onto many records."""
+    problems = []
+    copied: list[tuple[LoadedYaml, tuple, Resource]] = []
+    for shown, records in load.records.items():
+        loaded = load.files[shown]
+        for list_path, r in records:
+            if not isinstance(r, Resource) or r.last_reviewed is None:
+                continue
+            path = _parse(list_path) + ("last_reviewed",)
+            if r.last_reviewed < r.added:
+                problems.append(_at(loaded, path, Severity.WARNING, "reviewed-before-added",
+                                    f"'{r.id}' was last reviewed on {r.last_reviewed.isoformat()}, before it "
+                                    f"was added on {r.added.isoformat()}",
+                                    "check both dates: a record is reviewed after it is added"))
+            elif r.last_reviewed == r.added:
+                copied.append((loaded, path, r))
+    if len(copied) >= COPIED_REVIEW_DATES:
+        loaded, path, first = copied[0]
+        others = ", ".join(f"'{r.id}'" for _, _, r in copied[1:4]) + (" …" if len(copied) > 4 else "")
+        problems.append(_at(loaded, path, Severity.WARNING, "copied-review-date",
+                            f"{len(copied)} resources have 'last_reviewed' equal to 'added' ('{first.id}', "
+                            f"{others}): a date copied from 'added' is not a review, so the site shows these "
+                            "entries as added, not as reviewed",
+                            "remove 'last_reviewed' from records nobody has reviewed; record a review with "
+                            "python -m hub review --mark-reviewed ID"))
+    return problems
 
 
 def _parse(list_path: str) -> tuple:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -12,6 +14,7 @@ from hub.catalogue.checks import validate as run_validate
 from hub.catalogue.vocabulary import ResourceType
 from hub.commands import data_option
 from hub.exitcodes import ExitCode
+from hub.problems import Severity
 
 HELP = """Check every data file and report every problem, one per line as
 path:line:column, with the field and how to fix it.
@@ -23,12 +26,22 @@ Exit status: 0 when there are no errors (notices and warnings allowed),
 @click.command(help=HELP)
 @data_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people, json for tools.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text for people, json for tools, github for annotations on a pull request's lines "
+                   "(and every problem in the job summary).")
+@click.option("--notices", "list_notices", is_flag=True,
+              help="List every notice (by default one line says how many there are of each kind).")
 @click.option("--no-source", is_flag=True, help="Do not print the offending line under each problem.")
-def validate(data_dir: Path, strict: bool, fmt: str, no_source: bool) -> ExitCode:
+def validate(data_dir: Path, strict: bool, fmt: str, list_notices: bool, no_source: bool) -> ExitCode:
     result = run_validate(data_dir, root=Path.cwd())
-    if fmt == "json":
+    if fmt == "github":
+        click.echo(github_annotations(result, strict))
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:  # annotations stop at 10 per kind and step; the job summary lists every problem
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(markdown_report(result, strict) + "\n")
+        print_report(result, strict, show_source=False, list_notices=list_notices, problems=False)
+    elif fmt == "json":
         click.echo(json.dumps({
             "ok": not result.failed(strict),
             "counts": result.counts,
@@ -37,33 +50,85 @@ def validate(data_dir: Path, strict: bool, fmt: str, no_source: bool) -> ExitCod
             "problems": [p.to_dict() for p in result.problems],
         }, indent=2, ensure_ascii=False))
     else:
-        print_report(result, strict, show_source=not no_source)
+        print_report(result, strict, show_source=not no_source, list_notices=list_notices)
     return ExitCode.PROBLEMS if result.failed(strict) else ExitCode.OK
 
 
-def print_report(result: Validation, strict: bool = False, show_source: bool = True) -> None:
-    """Errors and warnings in full, notices one line each, then the summary."""
-    serious = [p for p in result.problems if p not in result.notices]
-    for problem in serious:
-        click.echo(problem.render(show_source=show_source), err=True)
-    if result.notices:
+def print_report(result: Validation, strict: bool = False, show_source: bool = True, list_notices: bool = False,
+                 problems: bool = True) -> None:
+    """Errors and warnings in full, the notices (one line, or each with `list_notices`), then the summary."""
+    if problems:
+        for problem in result.errors + result.warnings:
+            click.echo(problem.render(show_source=show_source), err=True)
+    if result.notices and list_notices:
         click.echo(f"notices ({len(result.notices)}): nothing to fix now, listed so nothing is forgotten", err=True)
         for problem in result.notices:
             click.echo(f"  {problem.headline()}", err=True)
+    elif result.notices:
+        kinds = Counter(p.code for p in result.notices)
+        listed = ", ".join(f"{n} {code}" for code, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+        click.echo(f"notices: {listed} (nothing to fix now; --notices lists them)", err=True)
     click.echo(summary(result, strict), err=True)
 
 
-def summary(result: Validation, strict: bool = False) -> str:
-    counts = result.counts
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(result: Validation, strict: bool = False) -> str:
+    """One workflow command per error and warning, at its file, line and column (GitHub shows them on the diff)."""
     lines = []
+    for p in result.errors + result.warnings:
+        level = "error" if p.severity is Severity.ERROR or strict else "warning"
+        props = f"file={_escape_property(p.file)}"
+        if p.line is not None:
+            props += f",line={p.line}" + (f",col={p.column}" if p.column is not None else "")
+        message = (f"{p.field}: " if p.field else "") + p.message + (f"\nhint: {p.hint}" if p.hint else "")
+        lines.append(f"::{level} {props},title={_escape_property(p.code)}::{_escape_data(message)}")
+    return "\n".join(lines)
+
+
+def markdown_report(result: Validation, strict: bool = False) -> str:
+    """Every error and warning as a Markdown table, then the summary (for the job summary)."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    out = ["### Data check (`python -m hub validate`)", ""]
+    listed = result.errors + result.warnings
+    if listed:
+        out += ["| Where | Problem | How to fix it |", "| --- | --- | --- |"]
+        for p in listed:
+            what = (f"{p.field}: " if p.field else "") + p.message
+            out.append(f"| `{cell(p.location())}` | {p.severity.value}: {cell(what)} | {cell(p.hint)} |")
+        out.append("")
+    out += [f"    {line}" for line in summary(result, strict).splitlines()]
+    return "\n".join(out)
+
+
+COUNTED_IN = {"resources": "resources.yaml", "sections": "resources.yaml", "subsections": "resources.yaml",
+              "topics": "resources.yaml", "events": "events.yaml", "talks": "events.yaml",
+              "organisations": "organisations.yaml", "people": "people.yaml", "measures": "measures.yaml",
+              "helplines": "helplines.yaml"}
+"""Which data file holds the records each count counts."""
+
+
+def summary(result: Validation, strict: bool = False) -> str:
+    """The counts of what validated, then the verdict; a file that could not be read is named, not counted as 0."""
+    unread = {shown.rsplit("/", 1)[-1]: shown for shown in result.unreadable}
+    counts = {k: n for k, n in result.counts.items() if COUNTED_IN.get(k) not in unread}
+    lines = [f"{shown} could not be read (see the error above), so its records are not counted"
+             for shown in unread.values()]
     if counts.get("resources"):
         types = ", ".join(f"{n} {ResourceType(t).label.lower()}" for t, n in
                           sorted(result.resource_types.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"{counts['resources']} resources: {types}")
-        others = ", ".join(f"{counts[k]} {k}" for k in
-                           ("sections", "subsections", "topics", "events", "talks", "organisations",
-                            "people", "measures", "helplines") if counts.get(k) is not None)
-        lines.append(others)
+        lines.append(", ".join(f"{counts[k]} {k}" for k in
+                               ("sections", "subsections", "topics", "events", "talks", "organisations",
+                                "people", "measures", "helplines") if k in counts))
         lines.append(f"{len(result.without_link)} resources have no verified link yet")
     verdict = "FAILED" if result.failed(strict) else "OK"
     lines.append(
