@@ -16,11 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    model_validator,
-)
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from hub.catalogue.fields import (
@@ -153,21 +149,22 @@ class Resource(Record):
     """An editorial warning shown on the entry, e.g. after a retraction or correction."""
     added: dt.date
     """The date the record was added to the hub (drives 'What's new')."""
-    last_reviewed: dt.date
-    """The date an editor last checked the record and its link."""
+    last_reviewed: dt.date | None = None
+    """When an editor last checked the record and its link. Leave it out until someone has; `python -m hub review --mark-reviewed ID` writes it."""
+
+    @property
+    def reviewed(self) -> dt.date | None:
+        """The last review, if any: `last_reviewed`, unless it is missing or only repeats `added`."""
+        return self.last_reviewed if self.last_reviewed not in (None, self.added) else None
 
     @model_validator(mode="after")
     def _status_rules(self) -> Resource:
         if self.status is Status.superseded and not self.superseded_by:
-            raise PydanticCustomError(
-                "superseded-without-replacement",
-                "status is 'superseded' but 'superseded_by' is missing; add the id of the replacement",
-            )
+            raise PydanticCustomError("superseded-without-replacement", "status is 'superseded' but "
+                                      "'superseded_by' is missing; add the id of the replacement")
         if self.superseded_by and self.status is Status.current:
-            raise PydanticCustomError(
-                "replacement-but-current",
-                "'superseded_by' is set but status is 'current'; set `status: superseded`",
-            )
+            raise PydanticCustomError("replacement-but-current",
+                                      "'superseded_by' is set but status is 'current'; set `status: superseded`")
         if self.superseded_by == self.id:
             raise PydanticCustomError("superseded-by-itself", "a resource cannot supersede itself")
         return self
@@ -193,6 +190,8 @@ class Talk(Record):
     record_kind: ClassVar[str] = "talk"
     title: Text
     """The talk's title."""
+    alt_titles: list[Text] = EMPTY_LIST
+    """Other wordings of the title (e.g. as the seed page gave it), found by search but not shown."""
     speaker: Text | None = None
     """Who gave it (as announced, e.g. `Dr Leah Quinlivan`); leave out when unknown."""
     person: PersonRef | None = None
@@ -294,6 +293,8 @@ class Organisation(Record):
     """Unique id, e.g. `self-injury-support`."""
     name: Text
     """The organisation's name."""
+    alt_names: list[Text] = EMPTY_LIST
+    """Other spellings of the name (e.g. as the seed page gave it), found by search but not shown."""
     description: Markdown
     """What it offers, in a sentence or two."""
     who_for: Text | None = None
@@ -322,6 +323,8 @@ class Person(Record):
     """Unique id, usually the name, e.g. `nav-kapur`."""
     name: Text
     """Name with title as they are credited, e.g. `Professor Nav Kapur`."""
+    alt_names: list[Text] = EMPTY_LIST
+    """Other spellings of the name (e.g. as the seed page gave it), found by search but not shown."""
     group: PersonGroup
     """`expert-reference-panel` or `core-staff`."""
     role: Text

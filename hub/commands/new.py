@@ -14,6 +14,7 @@ from hub.editor.edit import EditError
 from hub.editor.fields import FieldSpec, field_spec
 from hub.editor.new import (
     KINDS,
+    NOT_ASKED,
     Context,
     Kind,
     build_record,
@@ -68,7 +69,7 @@ its data file is missing, unreadable or not valid YAML (nothing written),
               help="Also list the resource in this subsection (repeatable).")
 @click.option("--no-input", is_flag=True, help="Never ask: use only --set, --doi and defaults.")
 @click.option("--dry-run", is_flag=True, help="Show the record and where it would go; write nothing.")
-@click.option("--crossref-url", metavar="URL", help="Crossref API address (default: $HUB_CROSSREF_URL or "
+@click.option("--crossref-url", metavar="URL", help="Crossref API address (default: crossref.base_url in editorial/review.yaml, or "
               "https://api.crossref.org).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True, help="Pretend today is this date.")
 @data_option
@@ -180,8 +181,8 @@ def _from_options(kind: Kind, settings: tuple[str, ...], shown: str) -> tuple[di
         if spec.is_record_list:
             value, unreadable = convert_record(spec.base, text)
             if unreadable:
-                example = ", ".join(f"{info.alias or name}: …" for name, info in
-                                    list(spec.base.model_fields.items())[:2])
+                example = ", ".join(f"{key}: …" for key in [info.alias or name for name, info in
+                                    spec.base.model_fields.items() if (info.alias or name) not in NOT_ASKED][:2])
                 problems.append(Problem(shown, None, None, unreadable[0].code, f"cannot read '{text}' as a "
                                         f"{spec.base.__name__.lower()}: {unreadable[0].message}", field=key,
                                         hint=f'write it in braces: --set {key}="{{{example}}}"'))
@@ -352,7 +353,8 @@ def _ask_records(ctx: Context, spec: FieldSpec, shown: str, default) -> list:
     noun = spec.base.__name__.lower()
     while click.confirm(f"Add {'another' if items else 'a'} {noun}?", default=False):
         item: dict = {}
-        for key in [info.alias or name for name, info in spec.base.model_fields.items()]:
+        for key in [info.alias or name for name, info in spec.base.model_fields.items()
+                    if (info.alias or name) not in NOT_ASKED]:
             value = _ask(ctx, spec.base, field_spec(spec.base, key), shown, None)
             if value not in (None, "", []):
                 item[key] = value

@@ -13,6 +13,7 @@ from hub.editor.crossref import Crossref, base_url
 from hub.editor.findings import CHECKS, Finding, Review
 from hub.editor.retractions import apply_notices
 from hub.editor.review import review as run_review
+from hub.editor.reviewed import mark_reviewed
 from hub.editor.settings import load_settings
 from hub.exitcodes import ExitCode
 from hub.problems import Problem, Severity
@@ -26,6 +27,12 @@ a link. Settings are in editorial/review.yaml.
 retracted, corrected or given an expression of concern, with the notice's date
 and link. --apply then adds a standard notice to each flagged paper that has
 none, so the site warns readers until an editor has reviewed the entry.
+
+--mark-reviewed ID [ID …] records instead that an editor has checked these
+resources (their details and link) today: it writes today's date into their
+last_reviewed, changing only that line of data/resources.yaml. It refuses the
+day a record was added (the site does not show that as a review), a day
+before it or in the future, and then writes nothing (exit status 1).
 
 A health report does not fail: the exit status is 0 whatever it finds.
 With --strict it is 1 when there is any warning or error (a notice that
@@ -45,12 +52,20 @@ MAX_PER_CHECK = 60
               show_default=True, help="text for people, markdown for the monthly issue, json for tools.")
 @click.option("--online", is_flag=True, help="Also check every DOI with Crossref (needs the internet).")
 @click.option("--apply", "apply", is_flag=True, help="With --online: add a notice to each flagged paper.")
-@click.option("--crossref-url", metavar="URL", help="Crossref API address (default: $HUB_CROSSREF_URL or "
+@click.option("--crossref-url", metavar="URL", help="Crossref API address (default: crossref.base_url in editorial/review.yaml, or "
               "https://api.crossref.org).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the report has any warning or error.")
+@click.option("--mark-reviewed", "mark", is_flag=True,
+              help="Record that you have reviewed the resources named (IDS) today, instead of reporting.")
+@click.option("--date", "review_date", type=click.DateTime(["%Y-%m-%d"]), hidden=True,
+              help="With --mark-reviewed: the day of the review (for tests; default today).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True, help="Pretend today is this date.")
+@click.argument("ids", nargs=-1, metavar="[IDS]...")
 def review(data_dir: Path, editorial: Path, fmt: str, online: bool, apply: bool, crossref_url: str | None,
-           strict: bool, today: dt.datetime | None) -> ExitCode:
+           strict: bool, mark: bool, review_date: dt.datetime | None, today: dt.datetime | None,
+           ids: tuple[str, ...]) -> ExitCode:
+    if mark or ids or review_date:
+        return _mark(data_dir, ids, mark, review_date, today, online or apply)
     if apply and not online:
         raise click.UsageError("--apply needs --online (the notices come from Crossref)")
     client = None
@@ -73,6 +88,31 @@ def review(data_dir: Path, editorial: Path, fmt: str, online: bool, apply: bool,
         return ExitCode.USAGE
     serious = [f for f in result.findings if f.problem.severity is not Severity.NOTICE]
     return ExitCode.PROBLEMS if strict and (serious or result.setup_problems or not_applied) else ExitCode.OK
+
+
+def _mark(data_dir: Path, ids: tuple[str, ...], mark: bool, review_date: dt.datetime | None,
+          today: dt.datetime | None, online: bool) -> ExitCode:
+    if not mark:
+        raise click.UsageError("resource ids (and --date) go with --mark-reviewed: "
+                               "python -m hub review --mark-reviewed ID [ID ...]")
+    if not ids:
+        raise click.UsageError("name the resources you reviewed: python -m hub review --mark-reviewed ID [ID ...]")
+    if online:
+        raise click.UsageError("--mark-reviewed cannot be combined with --online or --apply")
+    now = today.date() if today else dt.date.today()
+    day = review_date.date() if review_date else now
+    changed, problems = mark_reviewed(data_dir, Path.cwd(), list(ids), day, now)
+    if problems:
+        for problem in problems:
+            click.echo(problem.render(show_source=False), err=True)
+        click.echo("Nothing was written.", err=True)
+        return ExitCode.PROBLEMS
+    already = [i for i in dict.fromkeys(ids) if i not in changed]
+    if changed:
+        click.echo(f"Marked as reviewed on {day.isoformat()} in {data_dir / 'resources.yaml'}: {', '.join(changed)}.")
+    if already:
+        click.echo(f"Already marked as reviewed on {day.isoformat()}: {', '.join(already)}.")
+    return ExitCode.OK
 
 
 def _counts(result: Review) -> dict[str, dict[str, int]]:
@@ -104,7 +144,7 @@ def _applied(applied: list[str]) -> list[str]:
     if not applied:
         return []
     return [f"Notices added to data/resources.yaml for: {', '.join(applied)}. An editor should review each "
-            "entry, then rewrite or remove its notice and update last_reviewed."]
+            "entry, then rewrite or remove its notice and run python -m hub review --mark-reviewed ID."]
 
 
 def to_text(result: Review, applied: list[str], not_applied: list[Problem] | None = None) -> str:

@@ -10,8 +10,9 @@ three places, and we read all of them because publishers deposit them unevenly:
 * ``update-to`` on each notice, found with ``GET /works?filter=updates:{doi}``;
 * ``relation`` entries whose type names a retraction, correction or concern.
 
-The base URL comes from ``--crossref-url``, else ``HUB_CROSSREF_URL``, else
-``https://api.crossref.org`` (tests point it at a local server). Requests carry
+The base URL comes from ``--crossref-url``, else ``crossref.base_url`` in
+``editorial/review.yaml``, else ``https://api.crossref.org`` (tests point the
+setting at a local server). Requests carry
 a polite User-Agent with the editors' contact address (Crossref's "polite
 pool"), as Crossref asks of every client.
 """
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -31,7 +31,6 @@ import requests
 from hub import __version__
 
 DEFAULT_URL = "https://api.crossref.org"
-ENV_URL = "HUB_CROSSREF_URL"
 
 RETRACTION = "retraction"
 CONCERN = "expression-of-concern"
@@ -92,8 +91,8 @@ class Update:
 
 
 def base_url(option: str | None = None, configured: str | None = None) -> str:
-    """``--crossref-url``, else ``$HUB_CROSSREF_URL``, else editorial/review.yaml's ``base_url``, else Crossref."""
-    return (option or os.environ.get(ENV_URL) or configured or DEFAULT_URL).rstrip("/")
+    """``--crossref-url``, else editorial/review.yaml's ``crossref.base_url``, else Crossref's own address."""
+    return (option or configured or DEFAULT_URL).rstrip("/")
 
 
 class Crossref:

@@ -3,11 +3,12 @@
 `TextFile` keeps a file's lines with its own line ending and byte order mark,
 so every line an edit does not touch stays byte-identical; `item_edit` adds an
 item to a list (at the end, or before a given item), `field_edit` adds a
-``key: value`` to a record at its place in the model's field order, and
-`subsection_edit` lists a resource in a subsection. The new lines are printed
+``key: value`` to a record at its place in the model's field order, `value_edit`
+sets one (rewriting only its line when the record has it), and `subsection_edit`
+lists a resource in a subsection. The new lines are printed
 by `hub.editor.printer`, so they are already in the canonical layout. When a
 file cannot be read or edited safely, `EditError` carries the located problems.
-Used by `hub new` (`hub.editor.new`) and `hub review --apply`.
+Used by `hub new` (`hub.editor.new`), `hub review --apply` and `--mark-reviewed`.
 """
 
 from __future__ import annotations
@@ -148,6 +149,24 @@ def field_edit(doc: Document, path: tuple, key: str, value: Any, model: type[Bas
         raise _error(doc, f"cannot place '{key}' before the record's first field", "add it by hand")
     at = node.entries[-1].end + 1 if following is None else node.entries[following - 1].end + 1
     return Edit(at, render_field(key, value, node.column, value_model))
+
+
+def value_edit(doc: Document, path: tuple, key: str, value: Any, model: type[BaseModel]) -> Edit:
+    """Set ``key: value`` in the record at ``path``: its one line rewritten if the record has the field
+    (an end-of-line comment is kept), else added where `field_edit` puts it. Only a plain value on the
+    key's own line is rewritten; anything else (a block, a list, a record in braces) is left to a person."""
+    entry = doc.find(path + (key,))
+    if entry is None:
+        return field_edit(doc, path, key, value, model)
+    line = doc.lines[entry.start]
+    prefix = line[:entry.column]
+    if (entry.value.kind != "scalar" or entry.value.block is not None or entry.end != entry.start
+            or not re.fullmatch(r"[ -]*", prefix) or not line[entry.column:].startswith(f"{key}:")):
+        raise _error(doc, f"'{key}' is not written as one plain 'name: value' line",
+                     f"run python -m hub fmt first, or change the '{key}:' line by hand", entry.start)
+    (new,) = render_field(key, value, entry.column, None)
+    tail = line[doc.layout.content_end[entry.start]:]  # the spaces and comment after the value, as written
+    return Edit(entry.start, [], rewrite=(entry.start, prefix + new[entry.column:] + tail))
 
 
 def subsection_edit(doc: Document, subsection_id: str, resource_id: str) -> Edit | None:

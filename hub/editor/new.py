@@ -66,7 +66,11 @@ class Kind:
     help: str = ""
 
 
-def _all_fields(model: type[BaseModel], skip: tuple[str, ...] = ("id",)) -> tuple[str, ...]:
+NOT_ASKED = ("alt_titles", "alt_names")
+"""Other wordings of a title or name: added by hand, when a source spells it differently."""
+
+
+def _all_fields(model: type[BaseModel], skip: tuple[str, ...] = ("id", *NOT_ASKED)) -> tuple[str, ...]:
     return tuple(info.alias or name for name, info in model.model_fields.items()
                  if (info.alias or name) not in skip)
 
@@ -96,8 +100,9 @@ def _kinds() -> dict[str, Kind]:
 
 KINDS = _kinds()
 
-DATED_FIELDS = ("added", "last_reviewed")
-"""Fields that default to today's date (resources)."""
+DATED_FIELDS = ("added",)
+"""Fields that default to today's date (resources). Not `last_reviewed`: adding a record is not a review
+(`hub review --mark-reviewed` records one)."""
 
 
 # --- typed answers → values --------------------------------------------------------

@@ -79,7 +79,7 @@ def _judge(load: LoadResult, shown: str, path: tuple, r: Resource, updates: list
     for u in sorted(updates, key=lambda u: RANK[u.kind]):
         when = u.date or dt.date.min
         new = when > r.added
-        reviewed = when <= r.last_reviewed and u.date is not None
+        reviewed = r.reviewed is not None and u.date is not None and when <= r.reviewed
         if u.kind in (cr.RETRACTION, cr.CONCERN):
             severity = Severity.NOTICE if handled else Severity.ERROR if u.kind == cr.RETRACTION \
                 else Severity.WARNING
@@ -98,7 +98,7 @@ def _judge(load: LoadResult, shown: str, path: tuple, r: Resource, updates: list
         if severity is not Severity.NOTICE:
             flagged.append(u)
             hint = ("read the notice; then rewrite the entry's notice, set status: withdrawn with a status_note, "
-                    "or remove the resource, and set last_reviewed to today. "
+                    f"or remove the resource, and run `python -m hub review --mark-reviewed {r.id}`. "
                     "`python -m hub review --online --apply` adds a standard notice meanwhile")
         else:
             hint = ("nothing to do now; the entry's notice (if any) stays until an editor has reviewed it"

@@ -5,7 +5,7 @@ report order (`CHECKS`):
 
 * papers that Crossref says were retracted, corrected or given an expression of
   concern (``--online`` only; see `hub.editor.retractions`);
-* resources whose ``last_reviewed`` is older than the review period;
+* resources whose last review (or, never reviewed, their ``added`` date) is older than the review period;
 * superseded or withdrawn guidance that other records still cite;
 * possible duplicates: the same DOI, the same web address, near-identical titles;
 * wording that safe-messaging guidance asks writers to avoid, from the
@@ -85,14 +85,15 @@ def _stale(load: LoadResult, resources, settings: ReviewSettings, today: dt.date
     out = []
     months = settings.review_period_months
     for shown, path, r in resources:
-        due = add_months(r.last_reviewed, months)
-        if due <= today:
-            age = (today.year - r.last_reviewed.year) * 12 + today.month - r.last_reviewed.month
+        since = r.reviewed or r.added  # never reviewed: due a review period after it was added
+        if add_months(since, months) <= today:
+            age = (today.year - since.year) * 12 + today.month - since.month
+            what = (f"was last reviewed on {since.isoformat()}" if r.reviewed else
+                    f"has not been reviewed since it was added on {since.isoformat()}")
             out.append(finding(
-                "stale", load, shown, path + ("last_reviewed",), r.id, "review-stale",
-                f"'{r.id}' was last reviewed on {r.last_reviewed.isoformat()}, {age} months ago "
-                f"(the review period is {months} months)",
-                "check the link and the details still hold, then set last_reviewed to today's date"))
+                "stale", load, shown, path + ("last_reviewed" if r.last_reviewed else "added",), r.id,
+                "review-stale", f"'{r.id}' {what}, {age} months ago (the review period is {months} months)",
+                f"check the link and the details still hold, then run python -m hub review --mark-reviewed {r.id}"))
     return out
 
 
@@ -216,8 +217,9 @@ NOT_PROSE = {"id", "url", "doi", "email", "phone", "helpline", "text", "contact"
 
 PUBLISHED_WORDING = {("Resource", "title"), ("Resource", "alt_titles"), ("Resource", "authors"),
                      ("Resource", "journal"), ("Resource", "organisation"), ("Talk", "title"),
-                     ("Talk", "speaker"), ("Talk", "affiliation"), ("Person", "name"),
-                     ("Person", "organisation"), ("Organisation", "name"), ("Helpline", "service")}
+                     ("Talk", "alt_titles"), ("Talk", "speaker"), ("Talk", "affiliation"), ("Person", "name"),
+                     ("Person", "alt_names"), ("Person", "organisation"), ("Organisation", "name"),
+                     ("Organisation", "alt_names"), ("Helpline", "service")}
 """Titles of published works and names: quoted as published, so exempt from the word list."""
 
 _QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”|‘.*?’(?!\w)|(?<!\w)\*[^*\n]+\*(?!\w)|(?<!\w)_[^_\n]+_(?!\w)')

@@ -35,7 +35,7 @@ class CrossrefSettings(Record):
     timeout_seconds: Annotated[int, Field(ge=1, le=120)] = 20
     """How long to wait for each answer."""
     base_url: Url | None = None
-    """Crossref's address, if not https://api.crossref.org (HUB_CROSSREF_URL and --crossref-url win)."""
+    """Crossref's address, if not https://api.crossref.org (--crossref-url wins)."""
 
 
 class NotDuplicate(Record):
@@ -62,7 +62,7 @@ class ReviewSettings(Record):
     """`editorial/review.yaml`: settings of the editorial health report."""
 
     review_period_months: Annotated[int, Field(ge=1, le=60)] = 12
-    """A resource is due for review when its `last_reviewed` date is older than this many months."""
+    """A resource is due for review this many months after its last review (never reviewed: after `added`)."""
     similar_titles: Annotated[float, Field(ge=0.5, le=1.0)] = 0.9
     """How alike two titles must be (0.5 to 1, where 1 is identical) to be listed as possible duplicates."""
     crossref: CrossrefSettings = CrossrefSettings()

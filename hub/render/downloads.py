@@ -91,9 +91,14 @@ def resources_json(cat: Catalogue, urls: dict[str, str], build_date: dt.date) ->
         ],
     }
     lines = [f'  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},' for key, value in head.items()]
-    records = [json.dumps({**r.model_dump(mode="json"), "citation": citation_text(r), "page": urls[r.id]},
-                          ensure_ascii=False) for r in cat.resources.values()]
+    records = [json.dumps({**r.model_dump(mode="json"), **_reviewed(r), "citation": citation_text(r),
+                           "page": urls[r.id]}, ensure_ascii=False) for r in cat.resources.values()]
     return "{\n" + "\n".join(lines) + '\n  "resources": [\n    ' + ",\n    ".join(records) + "\n  ]\n}\n"
+
+
+def _reviewed(r: Resource) -> dict:
+    """`last_reviewed` as the site shows it: empty unless there was a review (not the `added` date again)."""
+    return {"last_reviewed": r.reviewed.isoformat() if r.reviewed else None}
 
 
 CSV_COLUMNS = [
@@ -123,6 +128,7 @@ def resources_csv(cat: Catalogue, urls: dict[str, str]) -> str:
     for r in cat.resources.values():
         row = r.model_dump(mode="json")
         row.update(
+            **_reviewed(r),
             type_label=ResourceType(row["type"]).label,
             alt_titles="\n".join(r.alt_titles),
             authors="; ".join(r.authors),

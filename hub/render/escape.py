@@ -123,6 +123,13 @@ def h(value: object) -> Markup:
     return _new_str(Markup, html_attr(value))
 
 
+def html_text(value: object) -> Markup:
+    """Text for the content of a raw HTML element: like `h`, but spaces are kept as they are."""
+    if value is None:
+        return Markup("")
+    return _new_str(Markup, str.__str__(escape(str(value))))
+
+
 def theme_text(value: object) -> str:
     """Text for a place the theme prints without escaping: nav titles and front-matter `description`.
 

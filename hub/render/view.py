@@ -108,6 +108,8 @@ class EntryView:
     topic_links: Markup
     replaces: list[Resource]
     """The resources this one supersedes."""
+    cite: Markup
+    """The 'Cite this' disclosure (raw HTML), or nothing for types that are not cited."""
 
 
 @dataclass
@@ -204,6 +206,7 @@ class SiteView:
             citation=citation.citation_md(r), link_url=md_url(target) if target else None,
             link_text=citation.link_text(r) if target else "", audience=audience, setting=setting,
             topic_links=self.topic_links_md(r, link), replaces=self.cat.replaced_by.get(r.id, []),
+            cite=citation.cite_html(r),
         )
 
     def labels_md(self, r: Resource) -> tuple[Markup, Markup]:

@@ -11,7 +11,8 @@ One of the modules that know MkDocs or Zensical (STYLE.md §7; the others are
 3. writes a config there that INHERITs `mkdocs.yml` (the one human-edited
    config) and sets only `docs_dir`, `site_dir`, the theme folder, `nav` and
    `extra.urgent_help`, all of which come from the catalogue or the layout;
-4. runs the engine in strict mode into `.site-build-XXXX/site`, then
+4. runs the engine in strict mode into `.site-build-XXXX/site` (for Zensical,
+   with the few adjustments of `hub.site.zensical`), then
    Pagefind over the engine's HTML (`hub.site.search`: the search index,
    `site/pagefind/`, the same for both engines);
 5. swaps that folder into place in one step (`publish.swap_into_place`). A
@@ -33,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from hub.outputs import check_output_dir
-from hub.site import publish, search
+from hub.site import publish, search, zensical
 
 ENGINE_NAMES = {"mkdocs": "MkDocs", "zensical": "Zensical"}
 """`mkdocs` (MkDocs 1.6 + Material 9, the default) or `zensical` (its successor, pre-1.0), and their names."""
@@ -259,10 +260,14 @@ def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: 
     target = check_output_dir(site_dir, project.root)
     with publish.stop_cleanly_on_sigterm(), publish.output_lock(target, project.root), \
             publish.work_folder(project.root, keep=keep_work) as work:
+        if engine == "zensical":  # where Zensical reads the pages differently (hub.site.zensical)
+            files = zensical.prepare(files)
         count = write_docs(files, work / "docs", project.content_dir, project.root)
         config = write_config(project, work, nav, extra, site_url=site_url)
         engine_started = time.perf_counter()
         log = ENGINE_RUNNERS[engine](config, strict)
+        if engine == "zensical":
+            zensical.finish(work / "site")
         engine_seconds = time.perf_counter() - engine_started
         pages = sum(1 for _ in (work / "site").rglob("*.html"))
         search_started = time.perf_counter()

@@ -15,7 +15,8 @@ attributes, which decide the ranking (`WEIGHTS`, below):
 
 * `data-pagefind-weight`: an entry's title, its other titles and its record
   id (`nice-cg133`, so "CG133" finds it) weigh most, then its citation line
-  (authors, journal), its type and topics, then its summary; a superseded
+  (authors, journal), then its type and topics (the summary and key points
+  are not indexed: see `WEIGHTS`); a superseded
   or withdrawn entry weighs less (`RETIRED`), so current guidance comes
   first for its own name and number, and its notice ("replaced by NG225")
   hardly counts;
@@ -44,6 +45,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +65,17 @@ WEIGHTS = {
     "hub-meta": 2.5,      # type, audience, setting, topics, dates
     "admonition": 0.5,    # notices: "This guideline has been replaced by …"
 }
-"""Pagefind weights (0-10, a quadratic scale: 2 counts four times as much as plain text, 1)."""
+"""Pagefind weights (0-10, a quadratic scale: 2 counts four times as much as plain text, 1).
+
+These are also the only parts of an entry that are indexed, besides its
+title and id: not its summary, key points or "Replaces" line. Pagefind ranks
+each matching record against every (word, record) pair of the words typed
+(quadratic in the records that match), and a summary puts the common words
+into nearly every record: at 10,000 synthetic resources a two-word search
+took 1.1-1.7 s with summaries and 0.1-0.4 s without (benchmarks/README.md,
+"Search"). What a summary would have matched, the entry's topics mostly do;
+for the rest, search.js retries without a word (`risk assessment tools` →
+`risk assessment`)."""
 RETIRED = 0.6
 """A superseded or withdrawn entry's weights are multiplied by this."""
 IGNORED_CLASSES = ("hub-vh", "hub-link", "hub-cite", "md-content__button", "headerlink")
@@ -215,6 +227,8 @@ def page_records(doc, url: str) -> Iterator[Record]:
         entry = "hub-entry" in classes
         status = next((s for cls, s in STATUSES.items() if cls in classes), "")
         factor = RETIRED if status else 1.0
+        if entry:  # an entry's words: its citation, other titles, notices and labels (see WEIGHTS)
+            elements = [el for el in elements if _classes(el) & set(WEIGHTS)]
         body = [el for el in map(_copy, elements) if _clean(el) and _text(el)]
         if entry:
             for el in body:
@@ -261,7 +275,12 @@ def pagefind_binary() -> Path:
 
 
 class Service:
-    """`pagefind --service`: base64 JSON messages, each ended by a comma, on stdin and stdout."""
+    """`pagefind --service`: base64 JSON messages, each ended by a comma, on stdin and stdout.
+
+    Answers carry the message's id; `send` and `receive` may run in two
+    threads (the records are sent while the answers are read: a round trip
+    per record cost 6 s at 10,000).
+    """
 
     def __init__(self, binary: Path, cwd: Path):
         self._log = tempfile.TemporaryFile()
@@ -275,24 +294,35 @@ class Service:
         self._id = 0
         self._buffer = b""
 
-    def call(self, payload: dict) -> dict:
+    def send(self, payload: dict) -> int:
         self._id += 1
         message = base64.b64encode(json.dumps({"message_id": self._id, "payload": payload}).encode())
         try:
             self._proc.stdin.write(message + b",")
             self._proc.stdin.flush()
-            while b"," not in self._buffer:
-                chunk = self._proc.stdout.read1(1 << 16)
-                if not chunk:
-                    raise SearchIndexFailed("Pagefind stopped unexpectedly", self.stderr())
-                self._buffer += chunk
-        except BrokenPipeError:
+        except (BrokenPipeError, ValueError):  # ValueError: closed by close() in the other thread
             raise SearchIndexFailed("Pagefind stopped unexpectedly", self.stderr()) from None
+        return self._id
+
+    def receive(self) -> tuple[int | None, dict]:
+        while b"," not in self._buffer:
+            chunk = self._proc.stdout.read1(1 << 16)
+            if not chunk:
+                raise SearchIndexFailed("Pagefind stopped unexpectedly", self.stderr())
+            self._buffer += chunk
         raw, _, self._buffer = self._buffer.partition(b",")
-        answer = json.loads(base64.b64decode(raw))["payload"]
-        if answer.get("type") == "Error":
-            raise SearchIndexFailed(f"Pagefind refused the index: {answer.get('message')}", self.stderr())
-        return answer
+        answer = json.loads(base64.b64decode(raw))
+        payload = answer["payload"]
+        if payload.get("type") == "Error":
+            raise SearchIndexFailed(f"Pagefind refused the index: {payload.get('message')}", self.stderr())
+        return answer.get("message_id"), payload
+
+    def call(self, payload: dict) -> dict:
+        sent = self.send(payload)
+        while True:
+            got, answer = self.receive()
+            if got == sent:
+                return answer
 
     def stderr(self) -> list[str]:
         self._log.seek(0)
@@ -300,27 +330,56 @@ class Service:
 
     def close(self) -> None:
         if self._proc.poll() is None:
-            self._proc.stdin.close()
             self._proc.terminate()
             self._proc.wait()
-        self._proc.stdout.close()
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
         self._log.close()
+
+
+def _send_records(service: Service, index: int, site: Path, sent: list, failed: list) -> None:
+    try:
+        for record in site_records(site):
+            service.send({"type": "AddFile", "index_id": index, "url": record.url,
+                          "file_contents": record.html, "file_path": None})
+            sent.append(record.url)
+    except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+        failed.append(exc)
+    finally:
+        sent.append(None)  # done
 
 
 def index_site(site: Path) -> SearchIndex:
     """Write `site/pagefind/`: one Pagefind record per entry, subsection and page of the built site."""
     service = Service(pagefind_binary(), site)
+    sent: list = []
+    failed: list = []
     try:
         index = service.call({"type": "NewIndex", "config": {"force_language": "en"}})["index_id"]
-        count = 0
-        for record in site_records(site):
-            service.call({"type": "AddFile", "index_id": index, "url": record.url,
-                          "file_contents": record.html, "file_path": None})
-            count += 1
+        writer = threading.Thread(target=_send_records, args=(service, index, site, sent, failed), daemon=True)
+        writer.start()
+        answered = 0
+        while True:  # read the answers while the writer sends; `sent` ends with None when it is done
+            done = bool(sent) and sent[-1] is None
+            if failed:
+                raise failed[0]
+            if len(sent) - done > answered:
+                service.receive()
+                answered += 1
+            elif done:
+                break
+            else:
+                writer.join(0.005)
+        writer.join()
+        if failed:
+            raise failed[0]
         service.call({"type": "WriteFiles", "index_id": index, "output_path": str(site / OUTPUT)})
     finally:
         service.close()
     for name in UNUSED:  # Pagefind's own interfaces: the site has its own (content/assets/search.js)
         (site / OUTPUT / name).unlink(missing_ok=True)
     files = [p for p in (site / OUTPUT).rglob("*") if p.is_file()]
-    return SearchIndex(count, len(files), sum(p.stat().st_size for p in files))
+    return SearchIndex(len(sent) - 1, len(files), sum(p.stat().st_size for p in files))

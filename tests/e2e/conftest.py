@@ -10,11 +10,19 @@ their tests are skipped, again in one line each.
 
 No request leaves the machine: every browser context aborts (and records)
 any request to a host other than the local server.
+
+Both engines: the site is built with each engine in `HUB_TEST_ENGINE`
+(comma-separated; default `mkdocs,zensical`), and every test that uses the
+site runs once per engine (`test_x[mkdocs]`, `test_x[zensical]`). Each
+engine's tests form their own xdist group (`e2e-mkdocs`, `e2e-zensical`), so
+under `--dist loadgroup` each engine is built and served once, in one worker.
+`HUB_TEST_ENGINE=zensical pytest tests/e2e` runs one engine.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -28,6 +36,11 @@ from tests.e2e.harness import ARTIFACTS, AXE, DESKTOP, LIGHTHOUSE, PHONE
 from tests.e2e.summary import pytest_terminal_summary  # noqa: F401  (a hook: prints the results)
 
 E2E_DIR = Path(__file__).resolve().parent
+KNOWN_ENGINES = ("mkdocs", "zensical")
+TEST_ENGINES = [name.strip() for name in os.environ.get("HUB_TEST_ENGINE", "mkdocs,zensical").split(",")
+                if name.strip()]
+assert TEST_ENGINES and set(TEST_ENGINES) <= set(KNOWN_ENGINES), \
+    f"HUB_TEST_ENGINE={os.environ.get('HUB_TEST_ENGINE')!r}: use mkdocs, zensical or both, comma-separated"
 
 # --- skipping, in one line per reason -------------------------------------------------------
 
@@ -78,8 +91,13 @@ def pytest_runtest_setup(item) -> None:
 # --- order and grouping -------------------------------------------------------------------------
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-xdist's own hook
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's hook and tests/conftest.py read the groups
 def pytest_collection_modifyitems(config, items) -> None:
+    # One xdist group per engine: one build and one server per worker.
+    for item in items:
+        engine = getattr(item, "callspec", None) and item.callspec.params.get("engine")
+        if engine and E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group(f"e2e-{engine}"))
     # Lighthouse last: its performance score suffers while the other xdist
     # worker is busy, and by then that worker has usually finished.
     lighthouse = [item for item in items if item.path.name == "test_lighthouse.py"]
@@ -100,13 +118,40 @@ def catalogue():
     return result.load.catalogue
 
 
+@pytest.fixture(scope="session", params=TEST_ENGINES)
+def engine(request) -> str:
+    """The engine the site is built with: each test using the site runs once per engine."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
-    """The real site, built once per session by `python -m hub build`, into a temporary folder."""
-    site = tmp_path_factory.mktemp("e2e") / "site"
-    proc = run_hub("build", "--site-dir", str(site), timeout=600)
+def site_dir(tmp_path_factory, engine) -> Path:
+    """The real site, built once per engine by `python -m hub build`, into a temporary folder."""
+    site = tmp_path_factory.mktemp(f"e2e-{engine}") / "site"
+    proc = run_hub("build", "--engine", engine, "--site-dir", str(site), timeout=600)
     assert proc.returncode == 0, f"hub build failed:\n{proc.stdout}\n{proc.stderr}"
     return site
+
+
+SUBPATH = "/some-prefix/"
+"""A GitHub Pages project site lives under /<repository>/: the sub-path the links are tested under."""
+
+
+@pytest.fixture(scope="session")
+def subpath_site(tmp_path_factory, engine) -> Path:
+    """The real site built as .github/workflows/deploy.yml builds it: with its public address (--base-url)."""
+    site = tmp_path_factory.mktemp(f"e2e-subpath-{engine}") / "site"
+    proc = run_hub("build", "--engine", engine, "--site-dir", str(site),
+                   "--base-url", "https://example.org" + SUBPATH, timeout=600)
+    assert proc.returncode == 0, f"hub build failed:\n{proc.stdout}\n{proc.stderr}"
+    return site
+
+
+@pytest.fixture(scope="session")
+def subpath_url(subpath_site) -> Iterator[str]:
+    """The site served under SUBPATH (anything outside it is missing, and answered with 404.html)."""
+    with harness.serve(subpath_site, prefix=SUBPATH) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -193,10 +238,11 @@ def lighthouse_command() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def artifacts() -> Path:
-    """test-artifacts/ (git-ignored): screenshots, Lighthouse reports, page weights."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
+def artifacts(engine) -> Path:
+    """test-artifacts/<engine>/ (git-ignored): screenshots, Lighthouse reports, page weights."""
+    folder = ARTIFACTS / engine
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 # --- the summary at the end of the run --------------------------------------------------------

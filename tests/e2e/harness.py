@@ -100,10 +100,31 @@ class StaticHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:  # quiet: the tests report what matters
         pass
 
+    prefix = "/"
+    """Where the site lives on the server ("/some-prefix/" for a GitHub Pages project site)."""
+
+    def translate_path(self, path: str) -> str:
+        # Under a prefix, only addresses below it are the site's; anything else is missing.
+        if not path.startswith(self.prefix):
+            return os.path.join(self.directory, "\0missing")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def send_missing(self):
+        """As GitHub Pages does: the site's own 404.html, with status 404."""
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.is_file() else b"Not found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def send_head(self):
-        path = self.translate_path(self.path)
+        path = self.translate_path(self.path.split("?")[0].split("#")[0])
         if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
             path = os.path.join(path, "index.html")
+        if not os.path.exists(path):
+            return self.send_missing()
         ctype = self.guess_type(path)
         wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (wants_gzip and os.path.isfile(path) and ctype.startswith(COMPRESSIBLE)):
@@ -123,15 +144,15 @@ class StaticHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 (a free port) in a thread; yield its base URL, ending in '/'."""
-    handler = type("Handler", (StaticHandler,), {"_gzipped": {}})
+def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port) at `prefix`, in a thread; yield its URL, ending in '/'."""
+    handler = type("Handler", (StaticHandler,), {"_gzipped": {}, "prefix": prefix})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()
@@ -161,27 +182,35 @@ def only_local(context, base_url: str, blocked: list[str]) -> None:
     context.route("**/*", handle)
 
 
-SEARCH_RETYPE = """([query]) => {
-  // Material's search worker builds its index after the page loads and drops a
-  // query typed before then; typing it again once the index is ready works.
-  if (document.querySelector('.md-search-result__item')) return true;
-  const input = document.querySelector('input.md-search__input');
-  input.value = query;
-  input.dispatchEvent(new Event('input', {bubbles: true}));
-  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
-  return false;
+SEARCH_DONE = """([query]) => {
+  // The status line (role="status") names the query once its results are in the list.
+  const status = document.querySelector('#hub-search-status');
+  return !!status && status.textContent.includes('\u201c' + query + '\u201d');
 }"""
 
 
 def search(page, query: str, timeout: float = 30_000) -> None:
-    """Open the search as a person does (the magnifier on a phone), type, and wait for results."""
-    toggle = page.locator("label.md-header__button[for='__search']")
+    """Open the search as a person does (the magnifier on a phone), type, and wait for the results.
+
+    The hub's own search box (overrides/partials/header.html, content/assets/search.js), the
+    same on both engines.
+    """
+    toggle = page.locator(".hub-search__open")
     if toggle.is_visible():
         toggle.click()
-    field = page.locator("input.md-search__input")
+    field = page.locator("#hub-search-q")
     field.click()
+    field.fill("")
     field.press_sequentially(query, delay=20)
-    page.wait_for_function(SEARCH_RETYPE, arg=[query], polling=500, timeout=timeout)
+    page.wait_for_function(SEARCH_DONE, arg=[query], polling=100, timeout=timeout)
+
+
+def search_results(page) -> list[dict]:
+    """The results shown, in reading order: each one's link, kind (entry or page), status and text."""
+    return page.eval_on_selector_all("[data-search-result]", """items => items.map(li => ({
+      href: li.querySelector('a').getAttribute('href'), kind: li.getAttribute('data-search-result'),
+      status: li.getAttribute('data-status') || '', text: li.textContent,
+      shown: li.querySelector('a').checkVisibility()}))""")
 
 
 SCREENSHOT_MAX_HEIGHT = 5000

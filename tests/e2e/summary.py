@@ -18,7 +18,9 @@ from collections.abc import Iterable
 
 from tests.e2e.harness import ARTIFACTS
 
-SECTIONS = {"e2e-weight": "Page weights (first visit, empty cache)",
+SECTIONS = {"e2e-relevance": "Search relevance (tests/e2e/search_relevance.yaml)",
+            "e2e-search-weight": "Search download (first visit, until the first results)",
+            "e2e-weight": "Page weights (first visit, empty cache)",
             "e2e-axe": "axe-core (WCAG 2.0/2.1/2.2 A and AA)",
             "e2e-lighthouse": "Lighthouse (mobile)"}
 

@@ -1,7 +1,7 @@
 """Lighthouse (the npm package) on the home page and Browse all, with its mobile settings.
 
 Performance at least 95, accessibility 100, best practices at least 95. The
-reports go to test-artifacts/lighthouse/<page>.report.json (and .html, to
+reports go to test-artifacts/<engine>/lighthouse/<page>.report.json (and .html, to
 read in a browser). Lighthouse simulates a mid-range phone on a slow 4G
 network (its default "mobile" settings); the performance score varies from
 run to run on a busy machine, so a page is run up to five times and passes
@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import CHROMIUM_ARGS, LIGHTHOUSE_REPORTS, chromium_path
+from tests.e2e.harness import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -26,9 +27,9 @@ RUNS = 5
 PAGES = {"home": "", "browse": "browse/"}
 
 
-def lighthouse(command: list[str], url: str, name: str) -> dict:
-    LIGHTHOUSE_REPORTS.mkdir(parents=True, exist_ok=True)
-    base = LIGHTHOUSE_REPORTS / name
+def lighthouse(command: list[str], url: str, name: str, reports: Path) -> dict:
+    reports.mkdir(parents=True, exist_ok=True)
+    base = reports / name
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
     proc = subprocess.run(
         [*command, url, "--output=json", "--output=html", f"--output-path={base}", "--quiet",
@@ -59,16 +60,17 @@ def shortfalls(report: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_lighthouse_scores(lighthouse_command, base_url, name, record_property):
+def test_lighthouse_scores(lighthouse_command, base_url, name, engine, artifacts, record_property):
+    reports = artifacts / "lighthouse"
     runs = []
     for _ in range(RUNS):
-        report = lighthouse(lighthouse_command, base_url + PAGES[name], name)
+        report = lighthouse(lighthouse_command, base_url + PAGES[name], name, reports)
         runs.append(scores(report))
         if all(runs[-1][key] >= minimum for key, minimum in THRESHOLDS.items()):
             break
-    record_property("e2e-lighthouse", f"{name:<7} " + "; ".join(
+    record_property("e2e-lighthouse", f"{engine:<8} {name:<7} " + "; ".join(
         f"run {i}: " + ", ".join(f"{k} {v}" for k, v in run.items()) for i, run in enumerate(runs, 1)))
     last = runs[-1]
     assert all(last[key] >= minimum for key, minimum in THRESHOLDS.items()), (
         f"/{PAGES[name]}: {last} after {len(runs)} runs (need {THRESHOLDS}); see "
-        f"{LIGHTHOUSE_REPORTS / (name + '.report.html')}\n" + "\n".join(shortfalls(report)))
+        f"{reports / (name + '.report.html')}\n" + "\n".join(shortfalls(report)))

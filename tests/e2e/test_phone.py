@@ -103,12 +103,27 @@ def test_the_navigation_drawer_works_on_a_phone(phone, base_url, catalogue):
 
 def test_search_works_on_a_phone(phone, base_url, catalogue):
     phone.goto(base_url + "browse/")
-    expect(phone.locator("label.md-header__button[for='__search']")).to_be_visible()  # the magnifier
+    magnifier = phone.locator(".hub-search__open")
+    expect(magnifier).to_be_visible()
+    expect(phone.locator("#hub-search-q")).to_be_hidden()  # closed: nothing in it takes focus
     search(phone, "Hawton")
-    result = phone.locator(".md-search-result__link[href*='#']").first
+    expect(magnifier).to_have_attribute("aria-expanded", "true")
+    result = phone.locator("[data-search-result] a[href*='#']").first
     anchor = result.get_attribute("href").partition("#")[2]
     assert anchor.rsplit("--", 1)[-1] in catalogue.resources, anchor
+    box = result.bounding_box()
+    assert box["height"] >= 24, f"the first result is {box['height']} px tall, hard to tap"
     result.click()
     phone.wait_for_url(re.compile("#" + re.escape(anchor) + "$"))
     where = fully_visible(phone, anchor)
     assert where["ok"] and where["onTop"], where
+
+
+def test_the_search_closes_on_a_phone_and_gives_focus_back(phone, base_url):
+    phone.goto(base_url)
+    magnifier = phone.locator(".hub-search__open")
+    search(phone, "aftercare")
+    phone.get_by_role("button", name="Close search").click()
+    expect(phone.locator("#hub-search-q")).to_be_hidden()
+    expect(magnifier).to_be_focused()
+    expect(magnifier).to_have_attribute("aria-expanded", "false")

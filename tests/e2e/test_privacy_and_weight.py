@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.e2e import harness
-from tests.e2e.harness import ARTIFACTS, write_json
+from tests.e2e.harness import search, write_json
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -54,7 +54,7 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def first_visits(browser, base_url, site_pages, offsite_requests) -> dict[str, Visit]:
+def first_visits(browser, base_url, site_pages, offsite_requests, artifacts) -> dict[str, Visit]:
     """Every page of the site, each loaded once in an empty browser context."""
     visits = {}
     for path in site_pages:
@@ -85,7 +85,7 @@ def first_visits(browser, base_url, site_pages, offsite_requests) -> dict[str, V
             })
         context.close()
         visits[path] = visit
-    write_json(ARTIFACTS / "page-weights.json", {
+    write_json(artifacts / "page-weights.json", {
         "/" + path: {"transferred": v.transferred, "decoded": v.decoded, "requests": v.requests}
         for path, v in visits.items()})
     return visits
@@ -119,3 +119,45 @@ def test_no_page_asks_for_a_missing_file_or_logs_an_error(first_visits):
         problems += [f"/{path}: console: {text}" for text in visit.console_errors]
         problems += [f"/{path}: script error: {text}" for text in visit.page_errors]
     assert not problems, "\n".join(problems)
+
+
+BUDGET_SEARCH = 300 * KB
+"""Everything the search needs before its first results, on a first visit, compressed (issue 14: on a
+phone, at 10,000 resources too; benchmarks/bench_search.py measures that size)."""
+
+
+def test_the_search_downloads_little_before_its_first_results(browser, base_url, offsite_requests,
+                                                               record_property):
+    """A first visit, then a search: only the site is asked, and what the search fetched stays light.
+
+    Nothing of the search is fetched until the box is used; then Pagefind's script, its worker and
+    WebAssembly, and only the index chunks and records for the words typed.
+    """
+    context = browser.new_context(viewport=harness.PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(30_000)
+    harness.only_local(context, base_url, offsite_requests)
+    page = context.new_page()
+    loading: list = []
+    context.on("request", lambda r: loading.append(r.url))
+    page.goto(base_url)
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in loading if "/pagefind/" in url], "the page fetched the search before it was used"
+    finished: list = []
+    context.on("requestfinished", lambda r: finished.append(r))
+    search(page, "Journal of Affective Disorders")
+    page.wait_for_load_state("networkidle")
+    fetched = []
+    for request in finished:
+        sizes = request.sizes()
+        response = request.response()
+        body = sizes["responseBodySize"] or int((response and response.header_value("content-length")) or 0)
+        fetched.append((request.url.removeprefix(base_url), body + sizes["responseHeadersSize"],
+                        response.status if response else None))
+    context.close()
+    total = sum(size for _, size, _ in fetched)
+    record_property("e2e-search-weight", [f"{total / KB:.1f} KB in {len(fetched)} requests "
+                                          f"(budget {BUDGET_SEARCH / KB:.0f} KB)"]
+                    + [f"  {size / KB:6.1f} KB {url}" for url, size, _ in fetched])
+    assert all(status == 200 for _, _, status in fetched), fetched
+    assert all(url.startswith("pagefind/") for url, _, _ in fetched), fetched
+    assert total <= BUDGET_SEARCH, f"the search fetched {total / KB:.0f} KB: {fetched}"

@@ -1,6 +1,6 @@
 """Screenshots of the key pages at desktop and phone widths, for a reviewer to look at.
 
-They go to test-artifacts/screenshots/<page>-<width>.png (git-ignored);
+They go to test-artifacts/<engine>/screenshots/<page>-<width>.png (git-ignored);
 `python scripts/screenshots.py` takes the same set without running the tests.
 """
 
@@ -10,7 +10,7 @@ import struct
 
 import pytest
 
-from tests.e2e.harness import DESKTOP, KEY_PAGES, PHONE, SCREENSHOTS, screenshot_key_pages
+from tests.e2e.harness import DESKTOP, KEY_PAGES, PHONE, screenshot_key_pages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -20,8 +20,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_screenshots_of_the_key_pages(browser, base_url):
-    written = screenshot_key_pages(browser, base_url, SCREENSHOTS)
+def test_screenshots_of_the_key_pages(browser, base_url, artifacts):
+    written = screenshot_key_pages(browser, base_url, artifacts / "screenshots")
     assert len(written) == 2 * len(KEY_PAGES)
     for path in written:
         width, height = png_size(path.read_bytes())

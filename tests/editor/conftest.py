@@ -4,6 +4,7 @@ and a local server that answers like the Crossref REST API."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -90,22 +91,32 @@ def real_project(tmp_path: Path, monkeypatch) -> Path:
     return tmp_path
 
 
+def use_crossref_at(url: str) -> None:
+    """Point the project in the current folder at `url`, as editors would: `crossref.base_url` in review.yaml."""
+    settings = Path("editorial") / "review.yaml"
+    if settings.is_file() and Path.cwd().resolve() != ROOT.resolve():  # a test project's copy, never the repo's
+        text = settings.read_text(encoding="utf-8")
+        # After timeout_seconds, where `hub fmt` puts it (the model's field order).
+        text = re.sub(r"(\ncrossref:\n(?:  .*\n|\s*#.*\n)*?  timeout_seconds: .*\n)", rf"\1  base_url: {url}\n", text, 1)
+        settings.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture
-def crossref(monkeypatch):
-    """The local Crossref server; HUB_CROSSREF_URL points at it."""
+def crossref():
+    """The local Crossref server; the project's editorial/review.yaml points at it (when there is a project)."""
     with CrossrefServer() as server:
-        monkeypatch.setenv("HUB_CROSSREF_URL", server.url)
+        use_crossref_at(server.url)
         yield server
 
 
 @pytest.fixture
-def offline(monkeypatch) -> str:
+def offline() -> str:
     """A Crossref address where nothing listens (a port just freed), as when the machine is offline."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    monkeypatch.setenv("HUB_CROSSREF_URL", url)
+    use_crossref_at(url)
     return url
 
 

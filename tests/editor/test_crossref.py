@@ -88,12 +88,7 @@ def test_offline(offline):
         cr.Crossref(offline).work("10.5555/x")
 
 
-def test_base_url_option_then_environment_then_default(monkeypatch):
-    monkeypatch.delenv(cr.ENV_URL, raising=False)
+def test_base_url_option_then_setting_then_default():
     assert cr.base_url() == "https://api.crossref.org"
-    monkeypatch.setenv(cr.ENV_URL, "http://127.0.0.1:9/")
-    assert cr.base_url() == "http://127.0.0.1:9"
-    assert cr.base_url("http://localhost:1") == "http://localhost:1"
-    assert cr.base_url(None, "https://configured.example") == "http://127.0.0.1:9"
-    monkeypatch.delenv(cr.ENV_URL)
-    assert cr.base_url(None, "https://configured.example/") == "https://configured.example"
+    assert cr.base_url(None, "http://127.0.0.1:9/") == "http://127.0.0.1:9"
+    assert cr.base_url("http://localhost:1", "http://127.0.0.1:9/") == "http://localhost:1"

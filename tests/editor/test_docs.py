@@ -39,7 +39,7 @@ def test_docs_rewrites_only_between_the_markers(tmp_path, monkeypatch):
     text = path.read_text()
     assert text.startswith("Intro\n<!-- fields:start -->\n\n*Generated from the model")
     assert text.endswith("<!-- language:end -->\nOutro\n") and "OLD-TEXT" not in text
-    assert "| `last_reviewed` | required |" in text
+    assert "| `last_reviewed` | optional |" in text and "| `added` | required |" in text
     path.write_text("no markers\n")
     run = hub("docs", "--file", str(path), "--check")
     assert run.code == 1 and "the markers <!-- fields:start --> and <!-- fields:end --> are missing" in run.stderr

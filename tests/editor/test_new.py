@@ -65,9 +65,8 @@ def test_a_scripted_paper_is_appended_and_listed_changing_nothing_else(project):
         "    topics:",
         "      - safety-planning",
         f"    added: {TODAY}",
-        f"    last_reviewed: {TODAY}",
-    ]
-    assert after["resources.yaml"].endswith(f"    last_reviewed: {TODAY}\n")
+    ]  # no last_reviewed: adding a record is not a review (hub review --mark-reviewed records one)
+    assert after["resources.yaml"].endswith(f"    added: {TODAY}\n")
     assert "Added 'hawton-2012-self-harm-suicide' to data/resources.yaml" in run.stdout
     assert_checked(project)
 
@@ -232,7 +231,6 @@ def test_doi_prefills_a_paper_from_crossref(project, crossref):
         "    published: 2024-03-28",
         "    doi: 10.5555/hub.new-paper.2024",
         f"    added: {TODAY}",
-        f"    last_reviewed: {TODAY}",
     ]
     request = crossref.stub.requests[0]
     assert request["path"] == "/works/10.5555/hub.new-paper.2024"
@@ -277,7 +275,7 @@ def test_the_real_entry_point_with_typed_answers(project):
 def test_a_paper_added_to_the_real_data_validates_and_renders(real_project):
     """The issue's acceptance test on the real catalogue: validates, renders, rest byte-for-byte."""
     _, _, added = add_scripted_paper(real_project)
-    assert added[0] == "          - hawton-2012-self-harm-suicide" and len(added) == 18
+    assert added[0] == "          - hawton-2012-self-harm-suicide" and len(added) == 17
     result = validate(real_project / "data", real_project)
     assert not result.errors, [p.render() for p in result.errors]
     from hub.render import render

@@ -39,6 +39,24 @@ def test_stale_superseded_duplicates_and_links(review_project):
     assert result.crossref_unreachable is None and not result.online
 
 
+def test_a_record_never_reviewed_is_due_a_review_period_after_it_was_added(review_project):
+    path = review_project / "data" / "resources.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("    added: 2023-05-02\n    last_reviewed: 2024-01-15\n", "    added: 2023-05-02\n"))
+    (stale,) = [f.problem for f in findings(review_project).of("stale")]
+    assert (stale.line, stale.field) == (51, "resources[1].added")
+    assert stale.message == ("'nice-cg16' has not been reviewed since it was added on 2023-05-02, 42 months ago "
+                             "(the review period is 12 months)")
+    assert stale.hint.endswith("python -m hub review --mark-reviewed nice-cg16")
+    # A last_reviewed that only repeats `added` is not a review either: the same finding, at its line.
+    path.write_text(text.replace("    last_reviewed: 2024-01-15\n", "    last_reviewed: 2023-05-02\n"))
+    (stale,) = [f.problem for f in findings(review_project).of("stale")]
+    assert stale.field == "resources[1].last_reviewed" and "has not been reviewed since it was added" in stale.message
+    # Added recently and never reviewed: not due yet.
+    path.write_text(text.replace("    added: 2023-05-02\n    last_reviewed: 2024-01-15\n", "    added: 2026-06-01\n"))
+    assert findings(review_project).of("stale") == []
+
+
 def test_review_period_and_known_differences_come_from_the_settings(review_project):
     (review_project / "editorial" / "review.yaml").write_text(
         "review_period_months: 3\nsimilar_titles: 0.5\nnot_duplicates:\n"

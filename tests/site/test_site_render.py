@@ -91,12 +91,16 @@ def test_links_say_what_they_open(rendered):
     assert "[Watch the video on sites\\.google\\.com \\(video\\)" in involvement
 
 
+RAW_CITE_BLOCK = re.compile(r'^<details class="hub-cite" data-search-exclude>\n.*?\n</details>$', re.M | re.S)
+"""An entry's "Cite this" block: raw HTML (escaped with `h`), where Markdown and attr_list do not run."""
+
+
 def test_the_injected_title_never_appears_as_markup(rendered):
     for path, text in rendered.items():
         if path.endswith(".md"):
             assert "<script>" not in text, path
             if path != "browse.md":  # a raw HTML block there: Markdown (and attr_list) does not run in it
-                assert "{#evil}" not in text, path
+                assert "{#evil}" not in RAW_CITE_BLOCK.sub("", text), path
 
 
 def test_upcoming_events_come_first_by_build_date(catalogue):
@@ -224,3 +228,29 @@ def test_the_host_in_link_text_is_what_urlsplit_says(url):
         expected = urlsplit(url).hostname or ""
         expected = expected[4:] if expected.startswith("www.") else expected
     assert host_of(url) == expected
+
+
+def _entry(rendered, rid: str) -> str:
+    page = next(text for path, text in rendered.items() if path.endswith(".md") and f"{{ #{rid} .hub-entry }}" in text)
+    return page[page.index(f"{{ #{rid} .hub-entry }}"):].split("\n### ")[0]
+
+
+def test_an_entry_says_last_reviewed_only_after_a_review_and_otherwise_when_it_was_added(catalogue, rendered):
+    reviewed = _entry(rendered, "kapur-2013-clinical-management")  # added 2024-02-01, reviewed 2025-01-15
+    assert "· **Last reviewed:** 15 January 2025\n{: .hub-meta }" in reviewed and "Added to the hub" not in reviewed
+    same_day = _entry(rendered, "quinlivan-2023-aftercare")  # last_reviewed only repeats `added`
+    assert catalogue.resources["quinlivan-2023-aftercare"].last_reviewed == dt.date(2025, 3, 1)
+    assert "· **Added to the hub:** 1 March 2025\n{: .hub-meta }" in same_day and "Last reviewed" not in same_day
+    never = _entry(rendered, "ncish-toolkit")  # no last_reviewed at all
+    assert catalogue.resources["ncish-toolkit"].last_reviewed is None
+    assert "· **Added to the hub:** 8 August 2024\n{: .hub-meta }" in never and "Last reviewed" not in never
+
+
+def test_other_spellings_of_talks_organisations_and_people_are_in_the_page_but_hidden(rendered):
+    assert ('- **Self\\-harm and safety plans**<span class="hub-alt-names" hidden> (also written: Self harm '
+            '&amp; safty plans &lt;draft&gt;)</span>, [Dr Leah Quinlivan]') in rendered["events.md"]
+    assert ('Support for women and girls affected by self-injury.<span class="hub-alt-names" hidden> (also '
+            "written: Selfinjury Support; Self\\-Injury &lt;Support&gt; &amp; O'Neill)</span>\n\n**Who it is for:**"
+            ) in rendered["support-organisations.md"]
+    assert ('<strong>Mette Isaksen</strong><span class="hub-alt-names" hidden> (also written: Mette Isakson)'
+            '</span>, Lead for self-harm research') in rendered["people.md"]
