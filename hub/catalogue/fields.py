@@ -124,20 +124,29 @@ def _phone(value: str) -> str:
     return value
 
 
-def _doi(value: str) -> str:
+DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
+"""What editors paste before a DOI; the data holds the DOI alone."""
+
+
+def bare_doi(value: str) -> tuple[str, str | None]:
+    """The DOI without a pasted prefix, and the prefix found (None when there was none): the one normaliser."""
     value = value.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+    for prefix in DOI_PREFIXES:
         if value.lower().startswith(prefix):
-            raise PydanticCustomError(
-                "doi-prefix",
-                "write the DOI without '{prefix}': '{bare}'",
-                {"prefix": prefix, "bare": value[len(prefix):]},
-            )
-    if not re.match(DOI_PATTERN, value):
+            return value[len(prefix):].strip(), prefix
+    return value, None
+
+
+def _doi(value: str) -> str:
+    bare, prefix = bare_doi(value)
+    if prefix is not None:
+        raise PydanticCustomError("doi-prefix", "write the DOI without '{prefix}': '{bare}'",
+                                  {"prefix": prefix, "bare": bare})
+    if not re.match(DOI_PATTERN, bare):
         raise PydanticCustomError(
-            "bad-doi", "'{value}' is not a DOI; a DOI looks like 10.1192/bjp.2021.50", {"value": value}
+            "bad-doi", "'{value}' is not a DOI; a DOI looks like 10.1192/bjp.2021.50", {"value": bare}
         )
-    return value
+    return bare
 
 
 Text = Annotated[str, AfterValidator(_text)]

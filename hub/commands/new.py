@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from hub.catalogue.fields import bare_doi
 from hub.commands import data_option
 from hub.editor.crossref import Crossref, CrossrefError, NotFound, Unreachable, base_url, record_fields
 from hub.editor.edit import EditError
@@ -198,10 +199,7 @@ def _from_options(kind: Kind, settings: tuple[str, ...], shown: str) -> tuple[di
 
 
 def _crossref(doi: str, url: str | None) -> tuple[dict, ExitCode | None]:
-    doi = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
-            doi = doi[len(prefix):]
+    doi, _ = bare_doi(doi)
     settings, problems = load_settings(Path("editorial"))
     if problems:  # its Crossref settings (contact address, timeout, address) would be ignored
         return {}, _fail(problems)
