@@ -55,18 +55,18 @@ class Problem:
     def headline(self) -> str:
         """``path:line:col: error: field: message`` on one line."""
         where = f"{self.field}: " if self.field else ""
-        return f"{self.location()}: {self.severity.value}: {where}{self.message}"
+        return visible(f"{self.location()}: {self.severity.value}: {where}{self.message}")
 
     def render(self, show_source: bool = True) -> str:
         """The headline, the source line with a caret under the column, then the hint."""
         lines = [self.headline()]
         if show_source and self.source_line is not None and self.line is not None:
-            text = self.source_line.rstrip("\n").replace("\t", " ")
-            lines.append(f"    {text}")
+            text, caret = excerpt(self.source_line.rstrip("\n").replace("\t", " "), (self.column or 1) - 1)
+            lines.append(f"    {visible(text)}")
             if self.column is not None:
-                lines.append("    " + " " * (self.column - 1) + "^")
+                lines.append("    " + " " * caret + "^")
         if self.hint:
-            lines.append(f"    hint: {self.hint}")
+            lines.append(visible(f"    hint: {self.hint}"))
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -74,6 +74,34 @@ class Problem:
         data["severity"] = self.severity.value
         data.pop("source_line")
         return data
+
+
+SOURCE_WIDTH = 100
+"""The most characters of a source line shown under a problem (a one-line file may be megabytes long)."""
+
+
+def excerpt(line: str, caret: int) -> tuple[str, int]:
+    """At most `SOURCE_WIDTH` characters of `line` around the 0-based `caret`, and the caret's place in them."""
+    if len(line) <= SOURCE_WIDTH:
+        return line, caret
+    start = max(0, min(caret - SOURCE_WIDTH // 3, len(line) - SOURCE_WIDTH))
+    before = "…" if start else ""
+    after = "…" if start + SOURCE_WIDTH < len(line) else ""
+    return before + line[start:start + SOURCE_WIDTH] + after, caret - start + len(before)
+
+
+_VISIBLE = {**{code: 0x2400 + code for code in range(0x20) if code != 0x0A}, 0x7F: 0x2421,
+            **{code: 0xFFFD for code in (*range(0x80, 0xA0), 0x200B, 0x2028, 0x2029, *range(0x202A, 0x202F),
+                                         0x2060, *range(0x2066, 0x206A), 0xFEFF, 0xFFFE, 0xFFFF)}}
+
+
+def visible(text: str) -> str:
+    """Control characters and direction overrides as visible symbols (one each, so carets stay aligned).
+
+    Nothing read from a data file may move the cursor, recolour or retitle an
+    editor's terminal (ESC sequences), or reverse the text after it (U+202E).
+    """
+    return text.translate(_VISIBLE)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -85,14 +113,20 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 
 def attach_sources(problems: list[Problem], texts: dict[str, str]) -> list[Problem]:
-    """Fill in ``source_line`` from the file texts, keyed by the problem's file."""
+    """Fill in ``source_line`` from the file texts, keyed by the problem's file.
+
+    Lines are split at "\n" only, as the YAML parser counts them (``splitlines``
+    also splits at form feeds and U+2028, and would show the wrong line).
+    """
     out = []
     split: dict[str, list[str]] = {}  # each file split once, however many problems it has
     for p in problems:
         text = texts.get(p.file)
         if text is not None and p.line is not None and p.source_line is None:
             if p.file not in split:
-                split[p.file] = text.splitlines()
+                split[p.file] = text.split("\n")
+                if split[p.file][-1] == "":
+                    split[p.file].pop()
             lines = split[p.file]
             if 1 <= p.line <= len(lines):
                 p = dataclasses.replace(p, source_line=lines[p.line - 1])
@@ -105,5 +139,5 @@ def display_path(path: Path, root: Path | None = None) -> str:
     root = root or Path.cwd()
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside root, or a loop of links (RuntimeError before 3.13)
         return path.as_posix()

@@ -3,13 +3,21 @@
 Stage 1 of the pipeline (load and validate → render → build → check links →
 report). `load_catalogue` never raises for bad content: it returns the
 problems, and a `Catalogue` only when there are no errors.
+
+Data files are read only inside the project folder (`project_folder`): a link
+that leads out of it is reported, never followed (see `yamlfile.read_bytes`).
+A big file is validated a part of its records at a time, so that a small file
+of a million broken records (``people: [{}, {}, …]``) costs its first
+`MAX_FILE_PROBLEMS` problems, not gigabytes of pydantic errors.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -36,6 +44,19 @@ from hub.catalogue.model import (
 )
 from hub.catalogue.yamlfile import LoadedYaml, load_yaml
 from hub.problems import Problem, Severity
+
+WHOLE_FILE_VALUES = 20_000
+"""A file of at most this many values is validated in one pass (the real files hold a few thousand)."""
+
+PART_VALUES = 5_000
+"""A bigger file is validated a part of its records at a time, each part about this many values."""
+
+MAX_RECORD_VALUES = 50_000
+"""The most values one record may hold (a resource holds about 25; a section of a 10,000-resource
+catalogue about 2,000); a bigger one is reported instead of validated."""
+
+MAX_FILE_PROBLEMS = 1_000
+"""At most this many validation problems are listed for one file; a closing note counts the rest."""
 
 
 @dataclass
@@ -127,10 +148,19 @@ class LoadResult:
 
 
 def shown_path(path: Path, root: Path) -> str:
+    """`path` relative to `root`, as editors see it: a link in the folders above it is followed, the file's own
+    name is kept (a data file that is a link is shown, and known, by its own name, not its target's)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):  # outside root, or a loop of links (RuntimeError before 3.13)
         return path.as_posix()
+
+
+def project_folder(data_dir: Path, root: Path) -> Path:
+    """The folder the data files must stay inside, links followed: `root` when the data folder is in it
+    (and `root` is not the file system's root), else the data folder's parent."""
+    data, top = Path(os.path.abspath(data_dir)), Path(os.path.abspath(root))
+    return top if data.is_relative_to(top) and top.parent != top else data.parent
 
 
 def load_files(data_dir: Path, root: Path | None = None) -> tuple[dict[str, LoadedYaml], list[Problem]]:
@@ -143,14 +173,15 @@ def load_files(data_dir: Path, root: Path | None = None) -> tuple[dict[str, Load
                                 "the data folder does not exist",
                                 hint="run the command from the project folder, or pass --data DIR"))
         return files, problems
+    within = project_folder(data_dir, root)
     for name in DATA_FILES:
         path = data_dir / name
         shown = shown_path(path, root)
-        if not path.exists():
+        if not os.path.lexists(path):  # not exists(): a broken link or a loop of links is there, and reported
             problems.append(Problem(shown, None, None, "missing-file", "the data file is missing",
                                     hint=f"restore {name} from git (git checkout -- {shown})"))
             continue
-        files[shown] = load_yaml(path, shown)
+        files[shown] = load_yaml(path, shown, within)
     for extra in sorted(data_dir.glob("*.y*ml")):
         if extra.name not in DATA_FILES:
             problems.append(Problem(
@@ -180,7 +211,7 @@ def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
         loaded = by_name[name]
         shown = loaded.path
         problems.extend(loaded.problems)
-        if loaded.problems or loaded.data is None:
+        if any(p.is_error for p in loaded.problems) or loaded.data is None:  # a warning does not stop it
             continue
         if not isinstance(loaded.data, dict):
             problems.append(Problem(
@@ -190,13 +221,10 @@ def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
                 hint="compare the top of the file with CONTRIBUTING.md or git history",
             ))
             continue
-        try:
-            models[name] = model.model_validate(loaded.data)
-        except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, model, loaded))
-            records[shown] = _valid_records(model, loaded.data)
-        else:
-            records[shown] = _records_of(models[name])
+        validated, found, records[shown] = _validate(model, loaded)
+        problems.extend(found)
+        if validated is not None:
+            models[name] = validated
 
     catalogue = None
     if len(models) == len(DATA_FILES) and not any(p.is_error for p in problems):
@@ -215,6 +243,120 @@ def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
 
 def _top_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _validate(model: type[BaseModel], loaded: LoadedYaml) -> tuple[BaseModel | None, list[Problem],
+                                                                  list[tuple[str, Record]]]:
+    """The file's model (None if it has errors), its problems, and every record that is valid on its own."""
+    if loaded.values <= WHOLE_FILE_VALUES:
+        try:
+            validated = model.model_validate(loaded.data)
+        except ValidationError as exc:
+            if exc.error_count() <= MAX_FILE_PROBLEMS:
+                return None, pydantic_problems(exc, model, loaded), _valid_records(model, loaded.data)
+            # else: listed from the parts, which stop converting errors at the limit
+        else:
+            return validated, [], _records_of(validated)
+    return _validate_in_parts(model, loaded)
+
+
+def _validate_in_parts(model: type[BaseModel], loaded: LoadedYaml) -> tuple[BaseModel | None, list[Problem],
+                                                                            list[tuple[str, Record]]]:
+    """`_validate` for big files: each list of records a part at a time, then the rest of the file.
+
+    pydantic builds every error of a call before returning one, so one call
+    over a million broken records would hold millions; a part holds a few
+    thousand values. Parts that fail are validated again record by record,
+    for located problems, until `MAX_FILE_PROBLEMS`; after that only counted.
+    """
+    data: dict = loaded.data
+    problems: list[Problem] = []
+    unlisted = 0
+    records: list[tuple[str, Record]] = []
+    lists: dict[str, list] = {}
+    broken: set[str] = set()
+    for key, item_type in record_lists(model):
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        sizes = loaded.item_values.get(key)
+        if sizes is None or len(sizes) != len(items):
+            sizes = [1] * len(items)
+        valid: list = []
+        for start, end in _parts(sizes):
+            if end - start == 1 and sizes[start] > MAX_RECORD_VALUES:
+                where = loaded.locate((key, start))
+                problems.append(Problem(
+                    loaded.path, where.line, where.column, "record-too-big",
+                    f"this record holds {sizes[start]:,} values; a record holds at most {MAX_RECORD_VALUES:,}",
+                    field=f"{key}[{start}]", hint="check that it was not pasted in or generated by mistake"))
+                broken.add(key)
+                continue
+            try:
+                part = _adapter(list[item_type]).validate_python(items[start:end])
+            except ValidationError as exc:
+                broken.add(key)
+                if len(problems) >= MAX_FILE_PROBLEMS:
+                    unlisted += exc.error_count()
+                    continue
+                for index in range(start, end):
+                    try:
+                        record = _adapter(item_type).validate_python(items[index])
+                    except ValidationError as exc:
+                        if len(problems) < MAX_FILE_PROBLEMS:
+                            problems.extend(pydantic_problems(exc, item_type, loaded, prefix=(key, index)))
+                        else:
+                            unlisted += exc.error_count()
+                    else:
+                        valid.append(record)
+                        records.append((f"{key}[{index}]", record))
+            else:
+                valid.extend(part)
+                records.extend((f"{key}[{start + i}]", record) for i, record in enumerate(part))
+        lists[key] = valid
+    # The rest of the file, with its valid lists of records as they are. A list with broken records is left
+    # out (its length rules would count only the valid ones), and so is the "missing" that then causes; unknown
+    # top-level keys beyond the limit are only counted (a million of them would be a million pydantic errors).
+    known = set(_top_keys(model))
+    unknown = [key for key in data if key not in known]
+    unlisted += max(0, len(unknown) - MAX_FILE_PROBLEMS)
+    kept = known | set(unknown[:MAX_FILE_PROBLEMS])
+    rest = {key: lists.get(key, value) for key, value in data.items() if key in kept and key not in broken}
+    try:
+        validated = model.model_validate(rest)
+    except ValidationError as exc:
+        validated = None
+        problems += [p for p in pydantic_problems(exc, model, loaded)
+                     if not (p.code == "missing" and p.field in broken)]
+    if len(problems) > MAX_FILE_PROBLEMS:
+        unlisted += len(problems) - MAX_FILE_PROBLEMS
+        del problems[MAX_FILE_PROBLEMS:]
+    if unlisted:
+        problems.append(Problem(
+            loaded.path, None, None, "too-many-problems",
+            f"{unlisted:,} more problems in this file are not listed", severity=Severity.WARNING,
+            hint="fix the ones listed (often one mistake repeated), then run the command again"))
+    if broken or validated is None:
+        return None, problems, records
+    return validated, problems, _records_of(validated)
+
+
+def _parts(sizes: list[int]) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive items of about `PART_VALUES` values (a big item alone)."""
+    out, start, values = [], 0, 0
+    for index, size in enumerate(sizes):
+        if values and values + size > PART_VALUES:
+            out.append((start, index))
+            start, values = index, 0
+        values += size
+    if start < len(sizes):
+        out.append((start, len(sizes)))
+    return out
+
+
+@cache
+def _adapter(kind: Any) -> TypeAdapter:
+    return TypeAdapter(kind)
 
 
 def _valid_records(model: type[BaseModel], data: dict) -> list[tuple[str, Record]]:
