@@ -13,7 +13,6 @@ script of the payload may run.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
