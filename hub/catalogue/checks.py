@@ -25,7 +25,8 @@ from hub.catalogue.fields import Ref, inner_model, record_lists
 from hub.catalogue.load import LoadResult, files_by_name, load_catalogue
 from hub.catalogue.messages import suggest
 from hub.catalogue.model import DATA_FILES, Event, Organisation, Resource
-from hub.catalogue.yamlfile import LoadedYaml, format_path, paused_gc
+from hub.catalogue.positions import format_path
+from hub.catalogue.yamlfile import LoadedYaml, paused_gc
 from hub.problems import Problem, Severity, attach_sources, sort_problems
 
 

@@ -5,7 +5,7 @@ report). `load_catalogue` never raises for bad content: it returns the
 problems, and a `Catalogue` only when there are no errors.
 
 Data files are read only inside the project folder (`project_folder`): a link
-that leads out of it is reported, never followed (see `yamlfile.read_bytes`).
+that leads out of it is reported, never followed (see `reading.read_bytes`).
 A big file is validated a part of its records at a time, so that a small file
 of a million broken records (``people: [{}, {}, …]``) costs its first
 `MAX_FILE_PROBLEMS` problems, not gigabytes of pydantic errors.

@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hub.catalogue.fields import inner_model
-from hub.catalogue.yamlfile import LoadedYaml, Location, format_path
+from hub.catalogue.positions import Location, format_path
+from hub.catalogue.yamlfile import LoadedYaml
 from hub.problems import Problem
 
 

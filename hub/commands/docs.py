@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hub.catalogue.yamlfile import read_text
+from hub.catalogue.reading import read_text
 from hub.editor.fieldref import BLOCKS, update
 from hub.exitcodes import ExitCode
 

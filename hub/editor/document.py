@@ -29,7 +29,8 @@ from ruamel.yaml.tokens import ScalarToken
 
 # `scalar_value` is the loader's own rule for what a YAML scalar means (dates stay
 # text, fold markers removed); formatting must agree with it exactly.
-from hub.catalogue.yamlfile import LoadedYaml, load_yaml_text, scalar_value
+from hub.catalogue.scalars import scalar_value
+from hub.catalogue.yamlfile import LoadedYaml, load_yaml_text
 from hub.problems import Problem
 
 # --- the document tree -----------------------------------------------------

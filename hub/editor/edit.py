@@ -21,7 +21,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from hub.catalogue.model import Subsection
-from hub.catalogue.yamlfile import LoadedYaml, read_text
+from hub.catalogue.reading import read_text
+from hub.catalogue.yamlfile import LoadedYaml
 from hub.editor.document import Document, parse
 from hub.editor.printer import render_field, render_item
 from hub.problems import Problem

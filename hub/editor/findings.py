@@ -18,7 +18,7 @@ from typing import Any
 
 from hub.catalogue.fields import Record
 from hub.catalogue.load import LoadResult
-from hub.catalogue.yamlfile import format_path
+from hub.catalogue.positions import format_path
 from hub.editor.settings import ReviewSettings
 from hub.problems import Problem, Severity
 

@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from hub.catalogue.model import DATA_FILES
-from hub.catalogue.yamlfile import load_yaml_text, read_text
+from hub.catalogue.reading import read_text
+from hub.catalogue.yamlfile import load_yaml_text
 from hub.editor.document import Document, comment_counts, parse
 from hub.editor.printer import render
 from hub.editor.settings import EDITORIAL_FILES

@@ -35,7 +35,7 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import ScalarNode
 
-from hub.catalogue.yamlfile import scalar_value
+from hub.catalogue.scalars import scalar_value
 from hub.editor.document import Entry, Node
 from hub.editor.fields import field_models
 

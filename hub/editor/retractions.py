@@ -24,8 +24,8 @@ from pathlib import Path
 
 from hub.catalogue.load import LoadResult, shown_path
 from hub.catalogue.model import Resource
+from hub.catalogue.positions import format_path
 from hub.catalogue.vocabulary import Status
-from hub.catalogue.yamlfile import format_path
 from hub.editor import crossref as cr
 from hub.editor.edit import EditError, TextFile, field_edit
 from hub.editor.findings import Finding, Review, finding

@@ -31,8 +31,9 @@ from hub.catalogue.checks import validate
 from hub.catalogue.fields import Record
 from hub.catalogue.load import LoadResult
 from hub.catalogue.model import DATA_FILES, Event, Measure, Organisation, Resource
+from hub.catalogue.positions import format_path
 from hub.catalogue.vocabulary import Status
-from hub.catalogue.yamlfile import LoadedYaml, format_path
+from hub.catalogue.yamlfile import LoadedYaml
 from hub.editor import crossref as cr
 from hub.editor.fields import field_models
 from hub.editor.findings import CHECKS, Finding, Review, finding, records_of

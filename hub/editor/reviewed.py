@@ -20,7 +20,8 @@ from pathlib import Path
 from hub.catalogue.load import shown_path
 from hub.catalogue.messages import suggest
 from hub.catalogue.model import Resource
-from hub.catalogue.yamlfile import format_path, load_yaml_text
+from hub.catalogue.positions import format_path
+from hub.catalogue.yamlfile import load_yaml_text
 from hub.editor.edit import EditError, TextFile, value_edit
 from hub.problems import Problem
 

@@ -17,22 +17,16 @@ import pytest
 import yaml as libyaml
 
 from hub.catalogue import load as load_module
+from hub.catalogue.characters import check_characters as _check_characters
 from hub.catalogue.checks import validate
+from hub.catalogue.listing import MAX_LISTED
 from hub.catalogue.load import MAX_FILE_PROBLEMS, MAX_RECORD_VALUES, WHOLE_FILE_VALUES, shown_path
-from hub.catalogue.yamlfile import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_INT_DIGITS,
-    MAX_LISTED,
-    LongNumber,
-    _check_characters,
-    _Loader,
-    _surely_within_limits,
-    load_yaml,
-    load_yaml_text,
-    read_bytes,
-    resolve_scalar,
-)
+from hub.catalogue.reading import MAX_FILE_BYTES, read_bytes
+from hub.catalogue.scalars import MAX_INT_DIGITS, LongNumber, resolve_scalar
+from hub.catalogue.shape import MAX_DEPTH
+from hub.catalogue.shape import surely_within_limits as _surely_within_limits
+from hub.catalogue.syntax import Loader as _Loader
+from hub.catalogue.yamlfile import load_yaml, load_yaml_text
 from hub.problems import Problem, attach_sources
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hub.catalogue.yamlfile import Location, load_yaml_text
+from hub.catalogue.positions import Location
+from hub.catalogue.yamlfile import load_yaml_text
 
 
 def test_folded_and_literal_text_load_as_written() -> None:
@@ -106,7 +107,7 @@ def test_a_document_with_nothing_in_it_is_an_empty_file(text: str) -> None:
     "https://example.org/a", "Kapur N", "<<", "=", "!x", "&a", "*b", "ftp", "none", "t", "n",
 ])
 def test_the_first_character_shortcut_agrees_with_the_yaml_12_rules(value: str) -> None:
-    from hub.catalogue.yamlfile import _plain_tag, _plain_value, resolve_scalar
+    from hub.catalogue.scalars import _plain_tag, _plain_value, resolve_scalar
 
     quick, by_rule = _plain_value(value), resolve_scalar(value, _plain_tag(value), None)
     assert type(quick) is type(by_rule)

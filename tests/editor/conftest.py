@@ -97,7 +97,7 @@ def use_crossref_at(url: str) -> None:
     if settings.is_file() and Path.cwd().resolve() != ROOT.resolve():  # a test project's copy, never the repo's
         text = settings.read_text(encoding="utf-8")
         # After timeout_seconds, where `hub fmt` puts it (the model's field order).
-        text = re.sub(r"(\ncrossref:\n(?:  .*\n|\s*#.*\n)*?  timeout_seconds: .*\n)", rf"\1  base_url: {url}\n", text, 1)
+        text = re.sub(r"(\ncrossref:\n(?:  .*\n|\s*#.*\n)*?  timeout_seconds: .*\n)", rf"\1  base_url: {url}\n", text, count=1)
         settings.write_text(text, encoding="utf-8")
 
 
