@@ -135,9 +135,14 @@ def attach_sources(problems: list[Problem], texts: dict[str, str]) -> list[Probl
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """A path as editors see it: relative to the project root when possible."""
+    """`path` relative to `root` (default: the current folder), as editors see it; else as given.
+
+    A link in the folders above is followed, the file's own name is kept (a
+    data file that is a link is shown, and known, by its own name, not its
+    target's). The one function for this; every command shows paths so.
+    """
     root = root or Path.cwd()
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):  # outside root, or a loop of links (RuntimeError before 3.13)
         return path.as_posix()

@@ -10,7 +10,6 @@ does not hide the problems of the others.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import typing
 from collections import Counter
 from dataclasses import dataclass
@@ -192,9 +191,6 @@ def iter_references(obj: BaseModel, path: tuple = ()):
                     yield from iter_references(item, path + (key, i))
 
 
-_LIST_PATH = re.compile(r"^(\w+)\[(\d+)\]$")
-
-
 def _ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
     """Ids per kind, from the raw data, so a reference to a record with other errors still resolves."""
     out: dict[str, set[str]] = {}
@@ -229,10 +225,7 @@ def check_references(load: LoadResult) -> list[Problem]:
     problems = []
     for shown, records in load.records.items():
         loaded = load.files[shown]
-        for list_path, record in records:
-            match = _LIST_PATH.match(list_path)
-            assert match
-            base = (match.group(1), int(match.group(2)))
+        for base, record in records:
             for path, kind, target in iter_references(record, base):
                 if target in ids.get(kind, set()) or kind in unreadable:
                     continue
@@ -268,19 +261,18 @@ def check_placement_and_links(load: LoadResult, today: dt.date) -> list[Problem]
     for shown, records in load.records.items():
         loaded = load.files[shown]
         for list_path, record in records:
-            if list_path.startswith("sections["):
+            if list_path[0] == "sections":
                 for sub_index, sub in enumerate(record.subsections):
                     for rid, count in Counter(sub.resources).items():
                         placed[rid] += 1
                         if count > 1:
-                            path = _parse(list_path) + ("subsections", sub_index, "resources")
+                            path = list_path + ("subsections", sub_index, "resources")
                             problems.append(_at(loaded, path, Severity.WARNING, "listed-twice",
                                                 f"'{rid}' is listed {count} times in this subsection",
                                                 "delete the extra line; one mention is enough"))
     for shown, records in load.records.items():
         loaded = load.files[shown]
-        for list_path, record in records:
-            path = _parse(list_path)
+        for path, record in records:
             if isinstance(record, Resource):
                 problems += _resource_checks(loaded, path, record, placed, today)
             elif isinstance(record, Organisation) and not record.url:
@@ -329,7 +321,7 @@ def check_review_dates(load: LoadResult) -> list[Problem]:
         for list_path, r in records:
             if not isinstance(r, Resource) or r.last_reviewed is None:
                 continue
-            path = _parse(list_path) + ("last_reviewed",)
+            path = list_path + ("last_reviewed",)
             if r.last_reviewed < r.added:
                 problems.append(_at(loaded, path, Severity.WARNING, "reviewed-before-added",
                                     f"'{r.id}' was last reviewed on {r.last_reviewed.isoformat()}, before it "
@@ -347,12 +339,6 @@ def check_review_dates(load: LoadResult) -> list[Problem]:
                             "remove 'last_reviewed' from records nobody has reviewed; record a review with "
                             "python -m hub review --mark-reviewed ID"))
     return problems
-
-
-def _parse(list_path: str) -> tuple:
-    match = _LIST_PATH.match(list_path)
-    assert match
-    return (match.group(1), int(match.group(2)))
 
 
 def _at(loaded: LoadedYaml, path: tuple, severity: Severity, code: str, message: str, hint: str) -> Problem:

@@ -43,7 +43,10 @@ from hub.catalogue.model import (
     Topic,
 )
 from hub.catalogue.yamlfile import LoadedYaml, load_yaml
-from hub.problems import Problem, Severity
+from hub.problems import Problem, Severity, display_path
+
+RecordPath = tuple[str, int]
+"""Where a record stands in its file: ``("resources", 12)`` (its list and index, counted from 0)."""
 
 WHOLE_FILE_VALUES = 20_000
 """A file of at most this many values is validated in one pass (the real files hold a few thousand)."""
@@ -139,21 +142,12 @@ class LoadResult:
     problems: list[Problem]
     files: dict[str, LoadedYaml]
     """Shown path → the loaded file (text, data and locations)."""
-    records: dict[str, list[tuple[str, Record]]] = field(default_factory=dict)
+    records: dict[str, list[tuple[RecordPath, Record]]] = field(default_factory=dict)
     """Shown path → every record that validated on its own, with its list path."""
 
     @property
     def texts(self) -> dict[str, str]:
         return {path: f.text for path, f in self.files.items()}
-
-
-def shown_path(path: Path, root: Path) -> str:
-    """`path` relative to `root`, as editors see it: a link in the folders above it is followed, the file's own
-    name is kept (a data file that is a link is shown, and known, by its own name, not its target's)."""
-    try:
-        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError, RuntimeError):  # outside root, or a loop of links (RuntimeError before 3.13)
-        return path.as_posix()
 
 
 def project_folder(data_dir: Path, root: Path) -> Path:
@@ -169,14 +163,14 @@ def load_files(data_dir: Path, root: Path | None = None) -> tuple[dict[str, Load
     files: dict[str, LoadedYaml] = {}
     problems: list[Problem] = []
     if not data_dir.is_dir():
-        problems.append(Problem(shown_path(data_dir, root), None, None, "no-data-dir",
+        problems.append(Problem(display_path(data_dir, root), None, None, "no-data-dir",
                                 "the data folder does not exist",
                                 hint="run the command from the project folder, or pass --data DIR"))
         return files, problems
     within = project_folder(data_dir, root)
     for name in DATA_FILES:
         path = data_dir / name
-        shown = shown_path(path, root)
+        shown = display_path(path, root)
         if not os.path.lexists(path):  # not exists(): a broken link or a loop of links is there, and reported
             problems.append(Problem(shown, None, None, "missing-file", "the data file is missing",
                                     hint=f"restore {name} from git (git checkout -- {shown})"))
@@ -185,7 +179,7 @@ def load_files(data_dir: Path, root: Path | None = None) -> tuple[dict[str, Load
     for extra in sorted(data_dir.glob("*.y*ml")):
         if extra.name not in DATA_FILES:
             problems.append(Problem(
-                shown_path(extra, root), None, None, "unknown-file",
+                display_path(extra, root), None, None, "unknown-file",
                 "this file is not read by the hub, so its content will not appear on the site",
                 severity=Severity.WARNING,
                 hint="move its records into one of: " + ", ".join(DATA_FILES),
@@ -203,7 +197,7 @@ def load_catalogue(data_dir: Path, root: Path | None = None) -> LoadResult:
     root = root or data_dir.parent
     files, problems = load_files(data_dir, root)
     models: dict[str, BaseModel] = {}
-    records: dict[str, list[tuple[str, Record]]] = {}
+    records: dict[str, list[tuple[RecordPath, Record]]] = {}
     by_name = files_by_name(files)
     for name, model in DATA_FILES.items():
         if name not in by_name:
@@ -246,7 +240,7 @@ def _top_keys(model: type[BaseModel]) -> list[str]:
 
 
 def _validate(model: type[BaseModel], loaded: LoadedYaml) -> tuple[BaseModel | None, list[Problem],
-                                                                  list[tuple[str, Record]]]:
+                                                                  list[tuple[RecordPath, Record]]]:
     """The file's model (None if it has errors), its problems, and every record that is valid on its own."""
     if loaded.values <= WHOLE_FILE_VALUES:
         try:
@@ -261,7 +255,7 @@ def _validate(model: type[BaseModel], loaded: LoadedYaml) -> tuple[BaseModel | N
 
 
 def _validate_in_parts(model: type[BaseModel], loaded: LoadedYaml) -> tuple[BaseModel | None, list[Problem],
-                                                                            list[tuple[str, Record]]]:
+                                                                            list[tuple[RecordPath, Record]]]:
     """`_validate` for big files: each list of records a part at a time, then the rest of the file.
 
     pydantic builds every error of a call before returning one, so one call
@@ -272,7 +266,7 @@ def _validate_in_parts(model: type[BaseModel], loaded: LoadedYaml) -> tuple[Base
     data: dict = loaded.data
     problems: list[Problem] = []
     unlisted = 0
-    records: list[tuple[str, Record]] = []
+    records: list[tuple[RecordPath, Record]] = []
     lists: dict[str, list] = {}
     broken: set[str] = set()
     for key, item_type in record_lists(model):
@@ -309,10 +303,10 @@ def _validate_in_parts(model: type[BaseModel], loaded: LoadedYaml) -> tuple[Base
                             unlisted += exc.error_count()
                     else:
                         valid.append(record)
-                        records.append((f"{key}[{index}]", record))
+                        records.append(((key, index), record))
             else:
                 valid.extend(part)
-                records.extend((f"{key}[{start + i}]", record) for i, record in enumerate(part))
+                records.extend(((key, start + i), record) for i, record in enumerate(part))
         lists[key] = valid
     # The rest of the file, with its valid lists of records as they are. A list with broken records is left
     # out (its length rules would count only the valid ones), and so is the "missing" that then causes; unknown
@@ -359,25 +353,25 @@ def _adapter(kind: Any) -> TypeAdapter:
     return TypeAdapter(kind)
 
 
-def _valid_records(model: type[BaseModel], data: dict) -> list[tuple[str, Record]]:
+def _valid_records(model: type[BaseModel], data: dict) -> list[tuple[RecordPath, Record]]:
     """Each list item that validates on its own, so cross-file checks run despite other errors."""
-    out: list[tuple[str, Record]] = []
+    out: list[tuple[RecordPath, Record]] = []
     for key, item_type in record_lists(model):
         items = data.get(key)
         if isinstance(items, list):
             adapter = TypeAdapter(item_type)
             for index, item in enumerate(items):
                 try:
-                    out.append((f"{key}[{index}]", adapter.validate_python(item)))
+                    out.append(((key, index), adapter.validate_python(item)))
                 except ValidationError:
                     continue
     return out
 
 
-def _records_of(validated: BaseModel) -> list[tuple[str, Record]]:
+def _records_of(validated: BaseModel) -> list[tuple[RecordPath, Record]]:
     """The records of a file that validated as a whole (the same as `_valid_records`, without a second pass)."""
     names = {info.alias or name: name for name, info in type(validated).model_fields.items()}
-    return [(f"{key}[{index}]", item)
+    return [((key, index), item)
             for key, _ in record_lists(type(validated))
             for index, item in enumerate(getattr(validated, names[key]))]
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from hub.catalogue.load import shown_path
 from hub.catalogue.model import DATA_FILES
 from hub.commands import data_option
 from hub.editor.fmt import Formatted, format_file
 from hub.exitcodes import ExitCode
+from hub.problems import display_path
 
 HELP = """Rewrite the data files in one canonical layout: fields in the
 documented order, two-space indentation, quotes only where YAML needs them,
@@ -39,7 +39,7 @@ def fmt(files: tuple[Path, ...], data_dir: Path, check: bool, show_diff: bool | 
     root = Path.cwd()
     targets = list(files) or _default_files(data_dir, root)
     show_diff = check if show_diff is None else show_diff
-    results = [format_file(path, shown_path(path, root)) for path in targets]
+    results = [format_file(path, display_path(path, root)) for path in targets]
     unsafe = False
     for path, result in zip(targets, results, strict=True):
         if result.problems:

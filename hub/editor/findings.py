@@ -12,7 +12,6 @@ in `hub.editor.review` and `hub.editor.retractions`; the output formats in
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,10 +73,9 @@ def records_of(load: LoadResult, kind: type[Record]) -> list[tuple[str, tuple, A
     """(shown file, data path, record) of every valid record of one kind."""
     out = []
     for shown, records in load.records.items():
-        for list_path, record in records:
+        for path, record in records:
             if isinstance(record, kind):
-                name, index = re.match(r"(\w+)\[(\d+)\]", list_path).groups()
-                out.append((shown, (name, int(index)), record))
+                out.append((shown, path, record))
     return out
 
 

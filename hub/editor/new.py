@@ -33,14 +33,14 @@ from pydantic import BaseModel, ValidationError
 
 from hub.catalogue.checks import validate
 from hub.catalogue.fields import Record
-from hub.catalogue.load import files_by_name, load_files, shown_path
+from hub.catalogue.load import files_by_name, load_files
 from hub.catalogue.messages import pydantic_problems
 from hub.catalogue.model import DATA_FILES, Event, Helpline, Measure, Organisation, Person, Resource, Topic
 from hub.catalogue.vocabulary import ResourceType
 from hub.catalogue.yamlfile import LoadedYaml, load_yaml_text
 from hub.editor.edit import TextFile, item_edit, subsection_edit
 from hub.editor.fields import FieldSpec, unwrap
-from hub.problems import Problem, Severity
+from hub.problems import Problem, Severity, display_path
 
 # --- the kinds of record ---------------------------------------------------------
 
@@ -241,12 +241,12 @@ class Context:
     """Missing data files (or data folder), as the loader reports them."""
 
     def shown(self, name: str) -> str:
-        return shown_path(self.data_dir / name, self.root)
+        return display_path(self.data_dir / name, self.root)
 
     def problems_of(self, name: str) -> list[Problem]:
         """Why the data file ``name`` cannot take a record: missing, unreadable, not UTF-8, not valid YAML."""
         loaded = self.loaded.get(name)
-        found = [p for p in self.problems if p.file in (self.shown(name), shown_path(self.data_dir, self.root))]
+        found = [p for p in self.problems if p.file in (self.shown(name), display_path(self.data_dir, self.root))]
         return [p for p in found + (loaded.problems if loaded else []) if p.is_error]
 
 
@@ -355,7 +355,7 @@ def _validate_with(ctx: Context, file: TextFile,
     """Validate the catalogue as it would be: new errors, notes about the new lines, and how many errors
     it already had elsewhere."""
     with tempfile.TemporaryDirectory() as tmp:
-        rel = Path(shown_path(ctx.data_dir, ctx.root))
+        rel = Path(display_path(ctx.data_dir, ctx.root))
         root = Path(tmp) if not rel.is_absolute() else Path(tmp) / "root"
         copy = root / (rel if not rel.is_absolute() else "data")
         copy.mkdir(parents=True, exist_ok=True)

@@ -22,14 +22,14 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from hub.catalogue.load import LoadResult, shown_path
+from hub.catalogue.load import LoadResult
 from hub.catalogue.model import Resource
 from hub.catalogue.positions import format_path
 from hub.catalogue.vocabulary import Status
 from hub.editor import crossref as cr
 from hub.editor.edit import EditError, TextFile, field_edit
 from hub.editor.findings import Finding, Review, finding
-from hub.problems import Problem, Severity
+from hub.problems import Problem, Severity, display_path
 
 RANK = {cr.RETRACTION: 0, cr.CONCERN: 1, cr.CORRECTION: 2, cr.OTHER: 3}
 UPDATE_CODES = {cr.RETRACTION: "review-retraction", cr.CONCERN: "review-expression-of-concern",
@@ -133,7 +133,7 @@ def apply_notices(data_dir: Path, root: Path, review_result: Review) -> tuple[li
     if not todo:
         return done, problems
     try:
-        file = TextFile.read(path, shown_path(path, root))
+        file = TextFile.read(path, display_path(path, root))
         doc = file.document()
     except EditError as exc:
         return done, exc.problems

@@ -17,13 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from hub.catalogue.load import shown_path
 from hub.catalogue.messages import suggest
 from hub.catalogue.model import Resource
 from hub.catalogue.positions import format_path
 from hub.catalogue.yamlfile import load_yaml_text
 from hub.editor.edit import EditError, TextFile, value_edit
-from hub.problems import Problem
+from hub.problems import Problem, display_path
 
 FIELD = "last_reviewed"
 
@@ -38,7 +37,7 @@ def mark_reviewed(data_dir: Path, root: Path, ids: list[str], day: dt.date,
     """
     today = today or dt.date.today()
     path = data_dir / "resources.yaml"
-    shown = shown_path(path, root)
+    shown = display_path(path, root)
     try:
         file = TextFile.read(path, shown)
         doc = file.document()

@@ -19,10 +19,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError
 
 from hub.catalogue.fields import Email, Record, Slug, Text, Url
-from hub.catalogue.load import shown_path
 from hub.catalogue.messages import pydantic_problems
 from hub.catalogue.yamlfile import LoadedYaml, load_yaml
-from hub.problems import Problem, Severity, attach_sources
+from hub.problems import Problem, Severity, attach_sources, display_path
 
 # --- settings: editorial/review.yaml ---------------------------------------------------
 
@@ -117,7 +116,7 @@ EDITORIAL_FILES: dict[str, type[Record]] = {"review.yaml": ReviewSettings, "lang
 def _load_model(path: Path, model: type[Record], root: Path | None) -> tuple[Any, list[Problem], LoadedYaml | None]:
     """The file's content as ``model`` (None when it is missing or invalid), its problems (each with its
     source line, to show), and the file as loaded."""
-    shown = shown_path(path, root or Path.cwd())
+    shown = display_path(path, root or Path.cwd())
     if not path.exists():
         return None, [], None
     loaded = load_yaml(path, shown)
@@ -149,7 +148,7 @@ def load_language(editorial: Path, root: Path | None = None) -> tuple[list[Term]
     data, problems, loaded = _load_model(editorial / "language.yaml", LanguageFile, root)
     if data is None:
         if not problems:
-            problems = [Problem(shown_path(editorial / "language.yaml", root or Path.cwd()), None, None,
+            problems = [Problem(display_path(editorial / "language.yaml", root or Path.cwd()), None, None,
                                 "missing-file", "the safe-messaging word list is missing",
                                 severity=Severity.WARNING, hint="restore editorial/language.yaml from git")]
         return [], problems

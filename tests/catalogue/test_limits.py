@@ -20,14 +20,14 @@ from hub.catalogue import load as load_module
 from hub.catalogue.characters import check_characters as _check_characters
 from hub.catalogue.checks import validate
 from hub.catalogue.listing import MAX_LISTED
-from hub.catalogue.load import MAX_FILE_PROBLEMS, MAX_RECORD_VALUES, WHOLE_FILE_VALUES, shown_path
+from hub.catalogue.load import MAX_FILE_PROBLEMS, MAX_RECORD_VALUES, WHOLE_FILE_VALUES
 from hub.catalogue.reading import MAX_FILE_BYTES, read_bytes
 from hub.catalogue.scalars import MAX_INT_DIGITS, LongNumber, resolve_scalar
 from hub.catalogue.shape import MAX_DEPTH
 from hub.catalogue.shape import surely_within_limits as _surely_within_limits
 from hub.catalogue.syntax import Loader as _Loader
 from hub.catalogue.yamlfile import load_yaml, load_yaml_text
-from hub.problems import Problem, attach_sources
+from hub.problems import Problem, attach_sources, display_path
 
 
 def codes(text: str) -> list[tuple[int | None, int | None, str]]:
@@ -267,7 +267,7 @@ def test_a_link_may_lead_anywhere_inside_the_project_but_not_out_of_it(tmp_path:
     for path in (project / "data" / "out.yaml", project / "data" / "folder" / "secret.yaml"):
         loaded = load_yaml(path, "shown.yaml", within=project)
         assert [p.code for p in loaded.problems] == ["outside-link"] and loaded.text == ""
-    assert shown_path(project / "data" / "in.yaml", project) == "data/in.yaml"  # its own name, not its target's
+    assert display_path(project / "data" / "in.yaml", project) == "data/in.yaml"  # its own name, not its target's
 
 
 def test_without_a_folder_links_must_stay_in_the_current_folder(tmp_path: Path, monkeypatch) -> None:
