@@ -1,17 +1,19 @@
 /* The hub's search box (overrides/partials/header.html) over Pagefind's index (pagefind/, built by
-   hub/site/search.py). Nothing is fetched until the box is used; then Pagefind's script, its
-   WebAssembly and only the index chunks for the words typed, all from this site.
+   hub/site/search.py: one record per entry). Nothing is fetched until the box is used; then
+   Pagefind's script, worker and WebAssembly, and only the index chunks and records for the words
+   typed, all from this site.
 
-   Each result is <li data-search-result> with a link to the entry's anchor, its status
-   ("Superseded") and the page it is on; the status line (role="status") says how many there are.
-   A word that matches nothing (a typo on a phone: "Quinlivn") is shortened until it matches
-   ("Quinliv…"), and the status line says so. Keys: ↓ from the box to the results, ↑ ↓ between
-   them, Escape back to the box (and, on a phone, closes the search). */
+   Up to ten entries, then up to three pages. Each result is <li data-search-result="entry|page">
+   with a link to the anchor, "Superseded" or "Withdrawn" where it applies, the page it is on and
+   the citation with the words typed marked; the status line (role="status") says how many there
+   are. Little words are left out of the query; when the words find no entry together, a typo is
+   shortened ("Quinlivn" → "Quinliv…") or a word left out, and the status line says so (fallback).
+   Keys: ↓ from the box to the results, ↑ ↓ between them, Escape back to the box (and, on a phone,
+   closes the search). Without JavaScript the box is a form that opens Browse all. */
 (function () {
   "use strict";
   var root = document.getElementById("hub-search");
   if (!root || !window.fetch) return;
-  var box = root.querySelector(".hub-search__box");
   var form = root.querySelector("form");
   var input = root.querySelector("input");
   var openButton = root.querySelector(".hub-search__open");
@@ -35,7 +37,7 @@
   function load() {
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (pf) {
-        return pf.options({ baseUrl: siteRoot.pathname, excerptLength: 24 }).then(function () {
+        return pf.options({ baseUrl: siteRoot.pathname }).then(function () {
           pf.init();
           return pf;
         });
@@ -54,73 +56,105 @@
     return query.split(/\s+/).filter(Boolean);
   }
 
-  var STOP = ["a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"];
+  var ENTRIES = { filters: { kind: "entry" } }, PAGES = { filters: { kind: "page" } }, PAGES_SHOWN = 3;
+  /* Left out of what is typed: every word must be found, and titles and citations often say
+     these differently ("Journal of …", "long-term management" for "long-term management of"). */
+  var STOP = ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or",
+              "the", "to", "with"];
 
-  /* When the words typed find nothing together, the first of these that finds something:
-     1. without the little words ("long-term management of self-harm" → without "of");
-     2. one word shortened, the longest first (Pagefind matches the starts of words, so a typo
-        at the end still finds its word: "Quinlivn" → "Quinliv…" finds Quinlivan);
-     3. without one word, the shortest first ("risk assessment tools" → "risk assessment").
+  function plain(word) {
+    return word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+  }
+
+  /* The words to look for: as typed, without the little words (unless that leaves none). */
+  function wanted(query) {
+    var all = words(query);
+    var content = all.filter(function (w) { return plain(w) && STOP.indexOf(plain(w)) < 0; });
+    return content.length ? content : all;
+  }
+
+  /* When the words find no entry together, the first of these that finds one:
+     1. a word that finds nothing on its own, shortened, the longest first (Pagefind matches the
+        starts of words, so a typo near the end still finds its word: "Quinlivn" → "Quinliv…");
+     2. without the words that find nothing on their own;
+     3. without the one word whose absence finds the most ("risk assessment tools" → "risk
+        assessment", "Tim Kendall" → "Kendall": summaries are not indexed, see hub/site/search.py).
      The status line says which. */
-  function fallback(pf, parts) {
-    var content = parts.filter(function (w) { return STOP.indexOf(w.toLowerCase()) < 0; });
-    var dropped = parts.filter(function (w) { return STOP.indexOf(w.toLowerCase()) >= 0; });
-    var base = content.length ? content : parts;
-    var note = dropped.length && content.length ? "without “" + dropped.join("”, “") + "”" : "";
-    function attempt(tried, says) {
-      return pf.search(tried.join(" ")).then(function (found) {
-        return found.results.length ? { results: found.results, note: says } : null;
-      });
+  function fallback(pf, base) {
+    function entries(tried) {
+      return pf.search(tried.join(" "), ENTRIES).then(function (found) { return found.results; });
+    }
+    function without(list, gone) {
+      return list.filter(function (w) { return gone.indexOf(w) < 0; });
     }
     function first(candidates) {
       if (!candidates.length) return Promise.resolve(null);
-      var next = candidates[0];
-      return attempt(next[0], next[1]).then(function (hit) { return hit || first(candidates.slice(1)); });
-    }
-    var candidates = [];
-    if (note) candidates.push([base, note]);
-    var byLength = base.map(function (_, i) { return i; });
-    byLength.sort(function (a, b) { return base[b].length - base[a].length; });
-    byLength.forEach(function (i) {
-      for (var n = base[i].length - 1; n >= SHORTEST; n--) {
-        var tried = base.slice();
-        tried[i] = base[i].slice(0, n);
-        candidates.push([tried, "no exact match; words starting “" + tried[i] + "”"]);
-      }
-    });
-    if (base.length > 1) {
-      byLength.slice().reverse().forEach(function (i) {
-        candidates.push([base.filter(function (_, k) { return k !== i; }), "without “" + base[i] + "”"]);
+      return entries(candidates[0][0]).then(function (results) {
+        return results.length ? { results: results, note: candidates[0][1], words: candidates[0][0] }
+                              : first(candidates.slice(1));
       });
     }
-    return first(candidates);
+    return Promise.all(base.map(function (w) { return entries([w]); })).then(function (alone) {
+      var unknown = base.filter(function (_, i) { return !alone[i].length; });
+      var candidates = [];
+      unknown.slice().sort(function (a, b) { return b.length - a.length; }).forEach(function (word) {
+        for (var n = word.length - 1; n >= SHORTEST; n--) {
+          var shorter = word.slice(0, n);
+          candidates.push([base.map(function (w) { return w === word ? shorter : w; }),
+                           "no exact match; words starting “" + shorter + "”"]);
+        }
+      });
+      if (unknown.length && unknown.length < base.length) {
+        candidates.push([without(base, unknown), "without “" + unknown.join("”, “") + "”"]);
+      }
+      return first(candidates).then(function (hit) {
+        if (hit || base.length < 2) return hit;
+        // 3. Without one word: the one whose absence finds the most.
+        return Promise.all(base.map(function (w) { return entries(without(base, [w])); })).then(function (found) {
+          var best = 0;
+          found.forEach(function (results, i) { if (results.length > found[best].length) best = i; });
+          return found[best].length ? { results: found[best], note: "without “" + base[best] + "”",
+                                        words: without(base, [base[best]]) } : null;
+        });
+      });
+    });
   }
 
-  /* Pagefind keeps the text as text (an "&" or a "<" in a title is that character) and adds only
-     <mark>…</mark> around the words found. The excerpt is rebuilt as text nodes and <mark>
-     elements, never parsed as HTML; titles and pages are set as text. */
-  function excerpt(html) {
+  /* A result's text (an entry's citation, the start of a page) as written, with the words that
+     start like the ones typed in <mark>: built from text nodes, never parsed as HTML. */
+  function highlighted(text, marked) {
     var p = document.createElement("p");
     p.className = "hub-search__excerpt";
-    html.split(/(<mark>|<\/mark>)/).reduce(function (inMark, part) {
-      if (part === "<mark>") return true;
-      if (part === "</mark>") return false;
-      if (part) {
-        var node = document.createTextNode(part);
-        if (inMark) {
-          var mark = document.createElement("mark");
-          mark.appendChild(node);
-          node = mark;
-        }
-        p.appendChild(node);
-      }
-      return inMark;
-    }, false);
+    var starts = marked.map(plain).filter(Boolean).map(function (w) {
+      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    });
+    if (!starts.length) {
+      p.textContent = text;
+      return p;
+    }
+    var pattern = new RegExp("(^|[^\\p{L}\\p{N}])((?:" + starts.join("|") + ")[\\p{L}\\p{N}]*)", "giu");
+    var at = 0, match;
+    while ((match = pattern.exec(text))) {
+      var begins = match.index + match[1].length;
+      p.appendChild(document.createTextNode(text.slice(at, begins)));
+      var mark = document.createElement("mark");
+      mark.textContent = match[2];
+      p.appendChild(mark);
+      at = begins + match[2].length;
+    }
+    p.appendChild(document.createTextNode(text.slice(at)));
     return p;
   }
 
-  function item(data) {
+  function filter(data, key) {
+    var values = (data.filters || {})[key];
+    return values && values.length ? values[0] : "";
+  }
+
+  function item(data, marked) {
     var meta = data.meta || {};
+    meta = { title: meta.title, text: meta.text, kind: filter(data, "kind"), page: filter(data, "page"),
+             status: filter(data, "status") };
     var li = document.createElement("li");
     li.setAttribute("data-search-result", meta.kind || "page");
     if (meta.status) li.setAttribute("data-status", meta.status);
@@ -140,7 +174,7 @@
     }
     if (meta.page) where.appendChild(document.createTextNode(meta.page));
     if (where.childNodes.length) li.appendChild(where);
-    if (data.excerpt) li.appendChild(excerpt(data.excerpt));
+    if (meta.text) li.appendChild(highlighted(meta.text, marked));
     return li;
   }
 
@@ -148,18 +182,20 @@
     statusLine.textContent = message;
   }
 
-  function show(results, query, note, ticket) {
-    return Promise.all(results.slice(0, SHOWN).map(function (r) { return r.data(); })).then(function (data) {
+  /* The entries found (at most SHOWN), then the pages (at most PAGES_SHOWN). */
+  function show(entries, pages, query, note, marked, ticket) {
+    var shown = entries.slice(0, SHOWN).concat(pages.slice(0, PAGES_SHOWN));
+    return Promise.all(shown.map(function (r) { return r.data(); })).then(function (data) {
       if (ticket !== latest) return;
       list.textContent = "";
-      data.forEach(function (d) { list.appendChild(item(d)); });
-      var count = results.length;
-      var shown = count > SHOWN ? "; the first " + SHOWN + " are shown" : "";
+      data.forEach(function (d) { list.appendChild(item(d, marked)); });
+      var count = entries.length + pages.length;
+      var more = count > shown.length ? "; the first " + shown.length + " are shown" : "";
       if (!count) {
         say("No results for “" + query + "”. Try fewer or shorter words, or look through Browse all.");
       } else {
         say(count + (count === 1 ? " result" : " results") + " for “" + query + "”" +
-            (note ? " (" + note + ")" : "") + shown + ".");
+            (note ? " (" + note + ")" : "") + more + ".");
       }
       panel(true);
     });
@@ -175,14 +211,15 @@
       return;
     }
     load().then(function (pf) {
-      var asked = tidy(query);
-      return pf.search(asked).then(function (found) {
+      var base = wanted(tidy(query)), asked = base.join(" ");
+      return Promise.all([pf.search(asked, ENTRIES), pf.search(asked, PAGES)]).then(function (found) {
         if (ticket !== latest) return;
-        if (found.results.length) return show(found.results, query, "", ticket);
-        return fallback(pf, words(asked)).then(function (near) {
+        var pages = found[1].results;
+        if (found[0].results.length) return show(found[0].results, pages, query, "", base, ticket);
+        return fallback(pf, base).then(function (near) {
           if (ticket !== latest) return;
-          if (!near) return show([], query, "", ticket);
-          return show(near.results, query, near.note, ticket);
+          return show(near ? near.results : [], pages, query, near ? near.note : "", near ? near.words : base,
+                      ticket);
         });
       });
     }).catch(function () {

@@ -20,19 +20,25 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import unquote, urljoin
 
-import requests
 import urllib3
+from urllib3.util import Timeout
 
 from hub.links.classify import Attempt, classify
 from hub.links.config import HostOverride, LinksConfig
 from hub.links.errors import describe_error, retry_after
 from hub.links.pool import HostPool
 from hub.links.sources import DOI_PATTERN
-from hub.links.transport import GuardedAdapter, Watchdog, finish
+from hub.links.transport import (
+    Client,
+    DeadlinePassed,
+    Watchdog,
+    environ_proxy,
+    finish,
+    redirect_target,
+    requote,
+)
 from hub.links.types import Link, LinkResult, LinkStatus
 from hub.links.urls import WEB_SCHEMES, BadURL, WebURL, host_key, parse_web_url, shorten
-
-REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
 _EMAIL = re.compile(r"^[^@\s,;:<>()\[\]\\\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{2,}$")
@@ -58,7 +64,7 @@ class CheckStats:
 
 
 class Checker:
-    """Checks links with one pooled HTTP session; `run` is the entry point."""
+    """Checks links with one pooled HTTP client; `run` is the entry point."""
 
     def __init__(self, config: LinksConfig, cache: Cache | None = None,
                  on_result: Callable[[LinkResult], None] | None = None) -> None:
@@ -69,23 +75,17 @@ class Checker:
         self._lock = threading.Lock()
         self._head_refused: set[str] = set()
         limits = [config.max_per_host] + [h.max_concurrency or 0 for h in config.hosts.values()]
-        self.session = requests.Session()
         # One connection pool per host, as many connections as the host may have requests in
-        # flight, so that connections are reused instead of opened per request.
-        adapter = GuardedAdapter(pool_connections=256, pool_maxsize=max(limits), max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        # Proxy and CA-bundle settings come from the environment once per host, not per request:
-        # requests would otherwise scan the environment and look for ~/.netrc on every request
-        # (a third of the client's CPU time in the benchmark), and we never want netrc credentials.
-        self.session.trust_env = False
-        self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-        self._proxies: dict[str, dict[str, str]] = {}
-        self.session.headers.update({
+        # flight, so that connections are reused instead of opened per request. The CA bundle
+        # variables are those requests read; proxies come from the environment once per host
+        # (never ~/.netrc credentials).
+        self.client = Client({
             "User-Agent": config.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Language": "en-GB,en;q=0.8",
-        })
+        }, maxsize=max(limits),
+            ca_bundle=os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None)
+        self._proxies: dict[str, str | None] = {}
         self.pool: HostPool[Link] = HostPool(config.max_concurrency, self._host_limit)
         self.watchdog = Watchdog()
         self._parsed: dict[str, WebURL | str] = {}
@@ -180,11 +180,11 @@ class Checker:
         try:
             response = self._send("GET", parse_web_url(api),
                                   time.monotonic() + self.config.read_timeout + self.config.connect_timeout)
-        except (requests.RequestException, BadURL):
+        except (*_REQUEST_ERRORS, ValueError, UnicodeError):  # BadURL is a ValueError
             return None
-        if response.status_code == 200:
+        if response.status == 200:
             return True
-        if response.status_code == 404:
+        if response.status == 404:
             return False
         return None
 
@@ -205,15 +205,15 @@ class Checker:
                 attempt.error, attempt.message = error
                 return attempt
             assert response is not None
-            code = attempt.code = response.status_code
+            code = attempt.code = response.status
             attempt.final_url = current
-            location = self.session.get_redirect_target(response) if code in REDIRECT_CODES else None
+            location = redirect_target(response)
             if not location:
                 if code in (429, 503):
                     attempt.retry_after = retry_after(response.headers.get("Retry-After"))
                 return attempt
             try:
-                target = requests.utils.requote_uri(urljoin(current, location))
+                target = requote(urljoin(current, location))
                 web = parse_web_url(target)
             except ValueError as exc:  # BadURL, or urljoin's "Invalid IPv6 URL"
                 attempt.error, attempt.message = _refused_redirect(code, location, exc)
@@ -248,9 +248,9 @@ class Checker:
             first = self._try("HEAD", web, deadline, attempt)
             response, error = first
             # 429 means slow down: a GET straight after would only add to the load.
-            if response is not None and (response.status_code < 400 or response.status_code == 429):
+            if response is not None and (response.status < 400 or response.status == 429):
                 return first
-            if response is not None and response.status_code in (405, 501):
+            if response is not None and response.status in (405, 501):
                 with self._lock:
                     self._head_refused.add(host)
             if time.monotonic() >= deadline:
@@ -261,18 +261,16 @@ class Checker:
         attempt.requests_total += 1
         try:
             return self._send(method, web, deadline), None
-        except requests.RequestException as exc:
-            return None, describe_error(exc)
-        except (urllib3.exceptions.HTTPError, http.client.HTTPException) as exc:  # not wrapped by requests
+        except _REQUEST_ERRORS as exc:
             return None, describe_error(exc)
         except (ValueError, UnicodeError) as exc:  # e.g. an address that cannot be encoded
             return None, ("invalid-url", f"the address cannot be fetched: {exc}")
 
-    def _send(self, method: str, web: WebURL, deadline: float) -> requests.Response:
+    def _send(self, method: str, web: WebURL, deadline: float) -> urllib3.HTTPResponse:
         """One request that reads the status line and headers only, all of it by ``deadline``."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise requests.exceptions.ReadTimeout("deadline reached before the request")
+            raise DeadlinePassed("deadline reached before the request")
         cfg = self._host_settings(web)
         connect = min(cfg.connect_timeout if cfg and cfg.connect_timeout else self.config.connect_timeout, remaining)
         read = min(cfg.read_timeout if cfg and cfg.read_timeout else self.config.read_timeout, remaining)
@@ -280,17 +278,17 @@ class Checker:
             self.stats.requests += 1
         with self.watchdog.guard(deadline) as guard:
             try:
-                response = self.session.request(method, web.url, allow_redirects=False, stream=True,
-                                                timeout=(connect, read), proxies=self._proxies_for(web))
+                response = self.client.request(method, web.url, web.scheme, web.host, web.port,
+                                               Timeout(connect=connect, read=read), self._proxy_for(web))
             except Exception:
                 if guard.expired:
-                    raise requests.exceptions.ReadTimeout("the deadline passed during the request") from None
+                    raise DeadlinePassed("the deadline passed during the request") from None
                 raise
             if guard.expired:  # cut off mid-headers: http.client may have returned what it had
                 response.close()
-                raise requests.exceptions.ReadTimeout("the deadline passed during the request")
+                raise DeadlinePassed("the deadline passed during the request")
             headers = response.headers
-            finish(response, declared_empty=method == "HEAD" or response.status_code in (204, 304)
+            finish(response, declared_empty=method == "HEAD" or response.status in (204, 304)
                    or (headers.get("Content-Length") == "0" and "Transfer-Encoding" not in headers))
         return response
 
@@ -345,12 +343,13 @@ class Checker:
             raise BadURL(web)
         return web
 
-    def _proxies_for(self, web: WebURL) -> dict[str, str]:
-        """The environment's proxies for this URL's host (honouring no_proxy), looked up once per host."""
-        proxies = self._proxies.get(web.host_key)
-        if proxies is None:
-            proxies = self._proxies[web.host_key] = requests.utils.get_environ_proxies(web.url)
-        return proxies
+    def _proxy_for(self, web: WebURL) -> str | None:
+        """The environment's proxy for this URL's host (honouring no_proxy), looked up once per host."""
+        try:
+            return self._proxies[web.host_key]
+        except KeyError:
+            proxy = self._proxies[web.host_key] = environ_proxy(web.url)
+            return proxy
 
     def _host_settings(self, web: WebURL) -> HostOverride | None:
         override = self.config.host(web.host)
@@ -377,7 +376,11 @@ class Checker:
 
     def close(self) -> None:
         self.watchdog.close()
-        self.session.close()
+        self.client.close()
+
+
+_REQUEST_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+"""What a request may raise: urllib3's errors (MaxRetryError for a failed connection), a broken answer, the socket's."""
 
 
 def check(links: list[Link], config: LinksConfig, cache: Cache | None = None,

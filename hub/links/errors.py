@@ -10,17 +10,19 @@ import socket
 import ssl
 from datetime import UTC, datetime
 
-import requests
+from urllib3.exceptions import ConnectTimeoutError, LocationValueError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import SSLError as TLSError
 
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
     """(kind, message) for a failed request; kinds are read by `classify`."""
     causes = list(_causes(exc))
-    if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(c, ssl.SSLError) for c in causes):
+    if any(isinstance(c, (ssl.SSLError, TLSError)) for c in causes):
         reason = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
         text = reason.verify_message if reason is not None and reason.verify_message else _last_words(exc)
         return "tls", f"invalid TLS certificate: {text}"
-    if isinstance(exc, requests.exceptions.Timeout) or any(isinstance(c, (socket.timeout, TimeoutError)) for c in causes):
+    if any(isinstance(c, (socket.timeout, TimeoutError, ReadTimeoutError))
+           or (isinstance(c, ConnectTimeoutError) and not isinstance(c, NewConnectionError)) for c in causes):
         return "timeout", "timed out"
     for cause in causes:
         if isinstance(cause, socket.gaierror):
@@ -36,8 +38,7 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
                     and not isinstance(c, ConnectionError)), None)
     if garbled is not None:
         return "protocol", f"the server's answer is not valid HTTP ({_protocol_words(garbled)})"
-    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                        requests.exceptions.InvalidSchema)):
+    if isinstance(exc, LocationValueError):
         return "invalid-url", f"not a valid address: {_last_words(exc)}"
     return "connection", f"the connection failed without an answer ({_last_words(exc)})"
 
@@ -69,7 +70,7 @@ def _protocol_words(exc: http.client.HTTPException) -> str:
 
 
 def _causes(exc: BaseException):
-    """Every exception wrapped inside ``exc`` (requests → urllib3 → socket)."""
+    """Every exception wrapped inside ``exc`` (urllib3 → http.client → socket)."""
     seen: set[int] = set()
     stack = [exc]
     while stack:

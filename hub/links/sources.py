@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
@@ -171,7 +170,9 @@ def only_changed(links: list[Link], changed: dict[str, set[int]]) -> list[Link]:
     return kept
 
 
-def _run_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _run_git(args: list[str], cwd: Path):
+    import subprocess  # only for --changed-since
+
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except OSError as exc:

@@ -21,26 +21,40 @@ capped by the time left when the request starts.
 
 Memory: the status line and headers together may be at most
 `MAX_HEADER_BYTES`, and a body is read only when the server declares it
-empty, at most `MAX_BODY_BYTES` and never decoded, so neither an endless
-chunked body nor a gzip bomb is ever inflated.
+empty, or declares a redirect's body at most `MAX_BODY_BYTES` long, at most
+`MAX_BODY_BYTES` and never decoded, so neither an endless chunked body nor a
+gzip bomb is ever inflated.
+
+The requests go straight to urllib3 (`Client`), as requests sent them:
+the same headers, the session's cookies, the environment's proxies, the CA
+bundle and the same single attempt. requests itself took about 25 ms of the
+start-up and more than half of the CPU time of each request (merging
+settings, preparing, hooks), and, asked not to follow a redirect, it still
+read and decoded the whole body of every redirect answer. It is imported
+only where a proxy variable is set, for its reading of the proxy settings.
 """
 
 from __future__ import annotations
 
+import base64
 import heapq
 import http.client
 import itertools
+import os
+import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote, unquote
 
-import requests
 import urllib3
-from requests.adapters import HTTPAdapter
+from urllib3 import HTTPResponse, PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util import Retry, Timeout, make_headers
 
 MAX_HEADER_BYTES = 256 * 1024
 """The status line and headers of one answer, 1xx interim answers included (Chrome's limit too)."""
@@ -236,31 +250,257 @@ class _GuardedHTTPSPool(HTTPSConnectionPool):
 _POOLS = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
 
 
-class GuardedAdapter(HTTPAdapter):
-    """requests' adapter with connections that obey the `Guard` of the request using them."""
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
-    def init_poolmanager(self, *args, **kwargs) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
+_ONE_ATTEMPT = Retry(0, read=False)
+"""urllib3's retries off, as requests set them: a failed connection raises MaxRetryError, a failed read its own error."""
 
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs):
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if not proxy.lower().startswith("socks"):  # SOCKS pools have their own connection classes
-            manager.pool_classes_by_scheme = dict(_POOLS)
+DEFAULT_HEADERS = {
+    "User-Agent": f"python-urllib3/{urllib3.__version__}",
+    "Accept-Encoding": ", ".join(re.split(r",\s*", make_headers(accept_encoding=True)["accept-encoding"])),
+    "Accept": "*/*",
+    "Connection": "keep-alive",
+}
+"""What requests sent with every request (its default headers); the checker overrides User-Agent and Accept."""
+
+
+class DeadlinePassed(TimeoutError):
+    """The link's deadline passed before or during a request (`errors` calls it a timeout)."""
+
+
+class Client:
+    """Sends one request at a time per call: urllib3 pools of guarded connections, shared by the worker threads.
+
+    What requests' session did for the checker, and nothing more: its
+    headers, a cookie jar kept for the run, the environment's proxy for
+    each address (`environ_proxy`), HTTPS verified against ``ca_bundle``
+    (certifi's bundle by default) and one attempt per call.
+    """
+
+    def __init__(self, headers: dict[str, str], maxsize: int, ca_bundle: str | None = None) -> None:
+        self.headers = {**DEFAULT_HEADERS, **headers}
+        self._pool_kw = {"num_pools": 256, "maxsize": maxsize, "block": False}
+        self._ca_bundle = ca_bundle
+        self._tls: dict | None = None
+        self._direct = PoolManager(**self._pool_kw)
+        self._direct.pool_classes_by_scheme = dict(_POOLS)
+        self._proxied: dict[str, PoolManager] = {}
+        self._lock = threading.Lock()
+        self._jar = None
+        """An `http.cookiejar.CookieJar`, made when the first answer sets a cookie."""
+
+    def request(self, method: str, url: str, scheme: str, host: str, port: int, timeout: Timeout,
+                proxy: str | None = None) -> HTTPResponse:
+        """``method`` ``url`` (in normal form), its headers only (read the body with `finish`); urllib3's errors."""
+        url = requote(url)
+        manager = self._direct if proxy is None else self._proxy_manager(proxy)
+        pool = manager.connection_from_host(host.strip("[]"), port, scheme,
+                                            pool_kwargs=self._tls_settings() if scheme == "https" else None)
+        headers = self.headers
+        extra = self._extra_headers(url)
+        if extra:
+            headers = {**headers, **extra}
+        if proxy is not None and scheme == "http" and not proxy.lower().startswith("socks"):
+            target = _without_auth(url)  # a plain-HTTP proxy is sent the whole address
+        else:
+            target = _path(url)
+        response = pool.urlopen(method, target, body=None, headers=headers, redirect=False, assert_same_host=False,
+                                preload_content=False, decode_content=False, retries=_ONE_ATTEMPT,
+                                timeout=timeout, chunked=False)
+        if "Set-Cookie" in response.headers or "Set-Cookie2" in response.headers:
+            self._keep_cookies(url, response)
+        return response
+
+    def close(self) -> None:
+        self._direct.clear()
+        for manager in self._proxied.values():
+            manager.clear()
+
+    def _tls_settings(self) -> dict:
+        if self._tls is None:
+            location = self._ca_bundle
+            if not location:
+                import certifi
+
+                location = certifi.where()
+            if not os.path.exists(location):  # a broken setting, not a broken link: the run stops (as before)
+                raise CABundleMissing(f"Could not find a suitable TLS CA certificate bundle, invalid path: {location}")
+            self._tls = {"cert_reqs": "CERT_REQUIRED",
+                         "ca_cert_dir" if os.path.isdir(location) else "ca_certs": location}
+        return self._tls
+
+    def _extra_headers(self, url: str) -> dict[str, str] | None:
+        """Authorization for ``user:password@`` in the address, and the Cookie header, as requests added them."""
+        extra = None
+        authority = url.split("//", 1)[1].split("/", 1)[0]
+        if "@" in authority:
+            user, _, password = authority.rsplit("@", 1)[0].partition(":")
+            extra = {"Authorization": _basic_auth(unquote(user), unquote(password))}
+        if self._jar is not None and len(self._jar):
+            from urllib.request import Request
+
+            probe = Request(url, origin_req_host=authority, unverifiable=True)
+            self._jar.add_cookie_header(probe)
+            cookie = probe.get_header("Cookie")
+            if cookie:
+                extra = {**(extra or {}), "Cookie": cookie}
+        return extra
+
+    def _keep_cookies(self, url: str, response: HTTPResponse) -> None:
+        from urllib.request import Request
+
+        if self._jar is None:
+            from http.cookiejar import CookieJar
+
+            with self._lock:
+                if self._jar is None:
+                    self._jar = CookieJar()
+        authority = url.split("//", 1)[1].split("/", 1)[0]
+        original = response._original_response  # the http.client answer, whose headers the jar reads
+        if original is not None:
+            self._jar.extract_cookies(_Headers(original.msg), Request(url, origin_req_host=authority, unverifiable=True))
+
+    def _proxy_manager(self, proxy: str) -> PoolManager:
+        manager = self._proxied.get(proxy)
+        if manager is not None:
+            return manager
+        from requests.auth import _basic_auth_str
+        from requests.utils import get_auth_from_url, prepend_scheme_if_needed
+
+        with self._lock:
+            manager = self._proxied.get(proxy)
+            if manager is None:
+                address = prepend_scheme_if_needed(proxy, "http")
+                if not urllib3.util.parse_url(address).host:
+                    raise InvalidProxyURL("Please check proxy URL. It is malformed and could be missing the host.")
+                username, password = get_auth_from_url(address)
+                if address.lower().startswith("socks"):
+                    # SOCKS pools have their own connection classes, not guarded (as before).
+                    try:
+                        from urllib3.contrib.socks import SOCKSProxyManager
+                    except ImportError:
+                        raise InvalidProxyURL("Missing dependencies for SOCKS support.") from None
+
+                    manager = SOCKSProxyManager(address, username=username, password=password, **self._pool_kw)
+                else:
+                    headers = {"Proxy-Authorization": _basic_auth_str(username, password)} if username else {}
+                    manager = urllib3.ProxyManager(address, proxy_headers=headers, **self._pool_kw)
+                    manager.pool_classes_by_scheme = dict(_POOLS)
+                self._proxied[proxy] = manager
         return manager
 
 
-def finish(response: requests.Response, declared_empty: bool) -> None:
+class InvalidProxyURL(ValueError):
+    """A proxy variable that names no host, or a SOCKS proxy without PySocks."""
+
+
+class CABundleMissing(RuntimeError):
+    """REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names no file or folder."""
+
+
+class _Headers:
+    """An answer as `http.cookiejar` reads it."""
+
+    def __init__(self, message) -> None:
+        self._message = message
+
+    def info(self):
+        return self._message
+
+
+def environ_proxy(url: str) -> str | None:
+    """The proxy the environment names for ``url`` (honouring ``no_proxy``), or None: requests' rules, requests' code.
+
+    On Linux the proxy settings are only environment variables, so without one
+    requests is not even imported.
+    """
+    if sys.platform not in ("darwin", "win32") and not any(
+            name.lower().endswith("_proxy") and name.lower() != "no_proxy" and value
+            for name, value in os.environ.items()):
+        return None
+    from requests.utils import get_environ_proxies, select_proxy
+
+    return select_proxy(url, get_environ_proxies(url)) or None
+
+
+def redirect_target(response: HTTPResponse) -> str | None:
+    """The Location of a redirect, read as UTF-8 where it is valid UTF-8 (http.client reads headers as Latin-1)."""
+    if response.status not in REDIRECT_CODES:
+        return None
+    location = response.headers.get("Location")
+    if location is None:
+        return None
+    raw = location.encode("latin-1")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:  # kept as Latin-1; `requote` escapes what is not ASCII
+        return location
+
+
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def requote(uri: str) -> str:
+    """``uri`` as requests sent it: escapes of unreserved characters undone, what may not appear escaped."""
+    if "%" not in uri and uri.isascii() and _PLAIN.fullmatch(uri):
+        return uri
+    parts = uri.split("%")
+    for i in range(1, len(parts)):
+        pair = parts[i][:2]
+        if len(pair) == 2 and pair.isalnum():
+            if not set(pair) <= _HEX:  # not an escape at all: escape nothing more, leave % as it is
+                return quote(uri, safe="!#$&'()*+,/:;=?@[]~")
+            char = chr(int(pair, 16))
+            parts[i] = char + parts[i][2:] if char in _UNRESERVED else "%" + parts[i]
+        else:
+            parts[i] = "%" + parts[i]
+    return quote("".join(parts), safe="!#$%&'()*+,/:;=?@[]~")
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9\-._~!#$&'()*+,/:;=?@\[\]]*")
+"""Characters `requote` leaves as they are."""
+
+
+def _path(url: str) -> str:
+    """What follows the host: the path (at least '/') and the query."""
+    rest = url.split("//", 1)[1]
+    slash = rest.find("/")
+    query = rest.find("?")
+    if slash == -1 or (query != -1 and query < slash):
+        return "/" + (rest[query:] if query != -1 else "")
+    return rest[slash:]
+
+
+def _without_auth(url: str) -> str:
+    scheme, rest = url.split("//", 1)
+    authority, slash, tail = rest.partition("/")
+    return f"{scheme}//{authority.rsplit('@', 1)[-1]}{slash}{tail}"
+
+
+def _basic_auth(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode("latin-1")).decode("ascii")
+
+
+def finish(response: HTTPResponse, declared_empty: bool) -> None:
     """Release ``response``: its connection goes back to the pool only if nothing is left to read.
 
     An answer declared empty (HEAD, 204, 304, ``Content-Length: 0`` without
-    chunking) is read to its end, at most `MAX_BODY_BYTES` and undecoded,
-    whatever the server sends after it; any other body is not read at all, and
-    closing it drops the connection (cheaper than downloading a page).
+    chunking), or a redirect declaring a body of at most `MAX_BODY_BYTES`, is
+    read to its end, at most `MAX_BODY_BYTES` and undecoded, whatever the
+    server sends after it; any other body is not read at all, and closing it
+    drops the connection (cheaper than downloading a page).
     """
-    if declared_empty:
+    if declared_empty or (response.status in REDIRECT_CODES and _small_body(response.headers)):
         try:
-            response.raw.read(MAX_BODY_BYTES, decode_content=False)
+            response.read(MAX_BODY_BYTES, decode_content=False)
         except (urllib3.exceptions.HTTPError, OSError, http.client.HTTPException):
             pass  # the answer is already known; the connection is dropped below
     response.close()
+    response.release_conn()
+
+
+def _small_body(headers) -> bool:
+    length = headers.get("Content-Length")
+    return ("Transfer-Encoding" not in headers and length is not None and length.isdigit()
+            and int(length) <= MAX_BODY_BYTES)

@@ -20,8 +20,12 @@ attributes, which decide the ranking (`WEIGHTS`, below):
   or withdrawn entry weighs less (`RETIRED`), so current guidance comes
   first for its own name and number, and its notice ("replaced by NG225")
   hardly counts;
-* `data-pagefind-meta`: the title, the page it is on and its status, which
-  the results show ("Superseded");
+* `data-pagefind-meta`: the title and the citation (for a page, the start
+  of its text), which the results show as written (Pagefind 1.5 indexes
+  metadata too, so the citation goes without its initials);
+* `data-pagefind-filter`: the kind of record (`entry` or `page`: the box
+  lists the entries first), the page it is on and its status
+  ("superseded", shown in the results). Filters are not searched words;
 * `data-pagefind-body`: the record's text, without the links' hidden text.
 
 Pages whose front matter says `search: exclude: true` (Browse all and
@@ -80,6 +84,8 @@ RETIRED = 0.6
 """A superseded or withdrawn entry's weights are multiplied by this."""
 IGNORED_CLASSES = ("hub-vh", "hub-link", "hub-cite", "md-content__button", "headerlink")
 """Hidden link text (the title again), the entry's main link, theme buttons: not indexed."""
+SHOWN_TEXT = 240
+"""Characters of a result's text (an entry's citation, the start of a page's text) the results show."""
 RECORD_HEADINGS = ("h2", "h3")
 """Headings with an id that start a record of their own (h1 starts the page's)."""
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -145,22 +151,27 @@ def _weigh(el, factor: float) -> None:
             child.set("data-pagefind-weight", f"{factor:.1f}")
 
 
-_LETTER = re.compile(r"(?<![\w'’./-])[^\W\d_](?![\w'’./-])")
-_GAP = re.compile(r" +(?=[,;:)])|(?<= ) +")
+_LETTER = re.compile(r"(?<![\w'’./-])[^\W\d_](?![\w'’/-]|\.\w)")
+_GAP = re.compile(r" +(?=[,;:.)])|(?<= ) +")
 
 
 def words_only(text: str) -> str:
-    """Text without its one-letter words: initials ("Hawton K") and "a".
+    """Text as it is indexed: without its one-letter words (initials: "Hawton K", and "a").
 
-    When a word typed matches no indexed word, Pagefind falls back to the
-    longest indexed word that starts it; with initials indexed, "Hawtom"
-    (a phone typo) became "H" and matched every author with that initial.
-    Without them it matches nothing, and search.js shortens it to "Hawto".
+    When a word typed starts no indexed word, Pagefind falls back to the
+    longest indexed word that starts it: with initials indexed, "Hawtom" (a
+    typo on a phone) became "H" and matched every author with that initial.
+    Without them it matches nothing, and the box shortens it (search.js).
     """
     return _GAP.sub("", _LETTER.sub("", text))
 
 
-def _strip_letters(el) -> None:
+def _shown(text: str) -> str:
+    """What a result shows: the text as written, without initials (Pagefind indexes it too)."""
+    return _shorten(words_only(text))
+
+
+def _strip_words(el) -> None:
     for child in el.iter():
         if isinstance(child.tag, str):
             if child.text:
@@ -169,16 +180,21 @@ def _strip_letters(el) -> None:
                 child.tail = words_only(child.tail)
 
 
-def _document(heading: str, weight: float | None, record_id: str, body: list, meta: dict[str, str]) -> str:
+def _document(heading: str, weight: float | None, record_id: str, body: list, meta: dict[str, str],
+              filters: dict[str, str]) -> str:
     weighed = f' data-pagefind-weight="{weight:.1f}"' if weight is not None else ""
     parts = "\n".join(etree.tostring(el, encoding="unicode", with_tail=False) for el in body)
+    # Pagefind 1.5 indexes the metadata too: only the title, and the shown text without initials.
     metas = "".join(f'<span data-pagefind-meta="{key}">{html.escape(value)}</span>'
                     for key, value in meta.items() if value)
+    # Filters are not words: what kind of record, the page it is on, its status.
+    tags = "".join(f'<span data-pagefind-filter="{key}">{html.escape(value)}</span>'
+                   for key, value in filters.items() if value)
     # The record id, in words ("nice cg133"), so that "CG133" finds its entry.
     ids = f"<p{weighed}>{html.escape(record_id.replace('-', ' '))}</p>" if record_id else ""
     return (f'<html lang="en"><head><meta charset="utf-8"></head><body>'
             f'<main data-pagefind-body>\n<h2{weighed}>{html.escape(words_only(heading))}</h2>\n{parts}\n{ids}</main>\n'
-            f'<div data-pagefind-ignore="index">{metas}</div></body></html>')
+            f'<div data-pagefind-ignore="index">{metas}{tags}</div></body></html>')
 
 
 def _ignored(el) -> bool:
@@ -193,7 +209,7 @@ def _clean(el) -> bool:
     for child in list(el.iter()):
         if child is not el and _ignored(child):
             child.drop_tree()
-    _strip_letters(el)
+    _strip_words(el)
     return True
 
 
@@ -229,17 +245,24 @@ def page_records(doc, url: str) -> Iterator[Record]:
         factor = RETIRED if status else 1.0
         if entry:  # an entry's words: its citation, other titles, notices and labels (see WEIGHTS)
             elements = [el for el in elements if _classes(el) & set(WEIGHTS)]
+            shown = " ".join(_text(el) for el in elements if "hub-citation" in _classes(el))
+        else:
+            shown = " ".join(_text(el) for el in elements if not _ignored(el))
         body = [el for el in map(_copy, elements) if _clean(el) and _text(el)]
         if entry:
             for el in body:
                 _weigh(el, factor)
         if not body and not anchor and not page_title:
             continue
-        meta = {"title": _text(heading), "page": page_title if anchor else "", "status": status,
-                "kind": "entry" if entry else "page"}
+        meta = {"title": _text(heading), "text": _shown(shown)}
+        filters = {"kind": "entry" if entry else "page", "page": page_title if anchor else "", "status": status}
         yield Record(url + (f"#{anchor}" if anchor else ""),
                      _document(_text(heading), WEIGHTS["title"] * factor if entry else None,
-                               anchor if entry else "", body, meta))
+                               anchor if entry else "", body, meta, filters))
+
+
+def _shorten(text: str, limit: int = SHOWN_TEXT) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _copy(el):

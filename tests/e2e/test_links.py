@@ -21,8 +21,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from tests.e2e.conftest import SUBPATH
 from tests.e2e import harness
+from tests.e2e.conftest import SUBPATH
 from tests.e2e.harness import search, search_results
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 REFERENCES = "//a[@href] | //link[@href] | //script[@src] | //img[@src]"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fetch(url: str) -> tuple[int, bytes, str]:
     try:
         with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - the local server
@@ -86,8 +86,15 @@ def test_the_search_works_under_a_sub_path(browser, subpath_url, offsite_request
     outside: list[str] = []
     harness.only_local(context, subpath_url, outside)  # nothing outside /some-prefix/
     page = context.new_page()
+    said: list[str] = []
+    page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: said.append(f"error: {error}"))
     page.goto(subpath_url + "browse/")
-    search(page, "NG225")
+    try:
+        search(page, "NG225")
+    except Exception as exc:  # noqa: BLE001 - say what the page said
+        status = page.locator("#hub-search-status").text_content()
+        pytest.fail(f"no results under {SUBPATH}: {exc}\nstatus: {status!r}\nconsole: {said}\nblocked: {outside}")
     first = search_results(page)[0]
     assert first["href"].startswith(SUBPATH + "resources/"), first
     page.locator("[data-search-result] a").first.click()

@@ -235,3 +235,27 @@ def redirect_to(location: str) -> Behaviour:
                            + b"\r\nContent-Length: 0\r\n\r\n")
 
     return behaviour
+
+
+def redirect_with_bomb(target: str, limit: int = 400_000) -> Behaviour:
+    """HEAD refused; GET answered with ``301`` to ``target`` and a chunked gzip body of zeros that never
+    ends (about 1,000 times its size once inflated); ``target`` itself answers 200 with no body."""
+
+    def behaviour(conn, request, server) -> bool:
+        if request.method == "HEAD":
+            return server.send(conn, b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+        if request.path == target:
+            return server.send(conn, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        server.send(conn, b"HTTP/1.1 301 Moved Permanently\r\nLocation: " + target.encode() +
+                    b"\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n")
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+        sent = 0
+        while sent < limit:
+            piece = packer.compress(_ZEROS) + packer.flush(zlib.Z_SYNC_FLUSH)
+            if not server.send(conn, b"%x\r\n%s\r\n" % (len(piece), piece)):
+                return False
+            sent += len(piece)
+        server.stop.wait(MAX_LIFE)  # hold the connection open: the client must not wait for the end
+        return False
+
+    return behaviour

@@ -29,6 +29,8 @@ class Hit:
     at: float
     client_port: int
     user_agent: str
+    headers: dict[str, str]
+    """Every request header, by its name as sent."""
 
 
 class Gauge:
@@ -92,7 +94,7 @@ class LinkServer:
             self.gauge.change(+1)
         with self._lock:
             self.hits.append(Hit(handler.command, handler.path, time.monotonic(), handler.client_address[1],
-                                 handler.headers.get("User-Agent", "")))
+                                 handler.headers.get("User-Agent", ""), dict(handler.headers.items())))
             self.counts[handler.path] += 1
             self.active += 1
             self.peak = max(self.peak, self.active)
@@ -176,6 +178,16 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(301, {"Location": "ok"})
         if path in ("/loop", "/loop-b"):
             return self._send(302, {"Location": "/loop-b" if path == "/loop" else "/loop"})
+        if path == "/cookie-gate":  # a cookie check: no cookie, off to set one and back; with it, the page
+            if "gate=open" in self.headers.get("Cookie", ""):
+                return self._send(200, {"Content-Type": "text/html"}, b"<p>ok</p>")
+            return self._send(302, {"Location": "/cookie-set"})
+        if path == "/cookie-set":
+            return self._send(302, {"Location": "/cookie-gate", "Set-Cookie": "gate=open; Path=/"})
+        if path == "/login-only":  # the credentials written into the address: user / pass word
+            if self.headers.get("Authorization") == "Basic dXNlcjpwYXNzIHdvcmQ=":
+                return self._send(200)
+            return self._send(401)
         if path == "/no-location":
             return self._send(302)
         if path == "/flaky":

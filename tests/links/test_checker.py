@@ -196,6 +196,39 @@ def test_an_honest_user_agent_is_sent(link_server):
     assert {h.user_agent for h in link_server.hits} == {"hub-test/1.0 (+contact)"}
 
 
+def test_the_headers_are_those_requests_sent(link_server):
+    """The checker talks to urllib3 directly; publishers see the same request as when it went through requests."""
+    check(links(link_server.url("/ok")), fast_config(link_server, user_agent="hub-test/1.0"))
+    [hit] = link_server.hits
+    assert (hit.method, hit.path) == ("HEAD", "/ok")
+    assert hit.headers == {
+        "Host": f"127.0.0.1:{link_server.port}", "User-Agent": "hub-test/1.0", "Accept-Encoding": "gzip, deflate",
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Connection": "keep-alive",
+        "Accept-Language": "en-GB,en;q=0.8",
+    }
+
+
+def test_a_cookie_check_is_passed_with_the_cookie_it_sets(link_server):
+    """Cookies last for the run, as in requests' session: a site that bounces through a cookie check works."""
+    [result], _ = check(links(link_server.url("/cookie-gate")), fast_config(link_server))
+    assert (result.status, result.code) == (OK, 200), result.detail
+    assert [h.path for h in link_server.hits if h.method == "HEAD"] == ["/cookie-gate", "/cookie-set", "/cookie-gate"]
+    assert link_server.hits[-1].headers.get("Cookie") == "gate=open"
+
+
+def test_credentials_in_the_address_are_sent_as_basic_auth(link_server):
+    url = link_server.url("/login-only").replace("//", "//user:pass%20word@", 1)
+    [result], _ = check(links(url), fast_config(link_server))
+    assert (result.status, result.code) == (OK, 200), result.detail
+
+
+def test_a_redirect_and_its_target_share_a_connection(link_server):
+    """A redirect's short body is read (at most 8 KiB, undecoded), so its connection is reused for the next hop."""
+    check(links(link_server.url("/chain/3")), fast_config(link_server, max_per_host=1))
+    assert len(link_server.hits) == 4
+    assert len({h.client_port for h in link_server.hits}) == 1
+
+
 def test_connections_are_reused(link_server):
     urls = [link_server.url(f"/ok?n={i}") for i in range(10)]
     check(links(*urls), fast_config(link_server, max_per_host=2))

@@ -192,6 +192,20 @@ def test_python_m_hub_check_links_runs_for_editors(project, tmp_path, link_serve
     assert "data/resources.yaml:5: broken:" in done.stdout
 
 
+def test_the_first_request_waits_for_neither_requests_nor_pydantic(tmp_path, make_server):
+    """Start-up: what `hub check-links` imports before its first request (see benchmarks/README.md)."""
+    server = make_server("127.0.0.2")  # links.yaml excludes 127.0.0.1
+    (tmp_path / "urls.txt").write_text(server.url("/ok") + "\n", encoding="utf-8")
+    probe = ("import runpy, sys; sys.argv = ['hub', 'check-links', '--urls', 'urls.txt', '--no-cache', '--no-state', "
+             f"'--config', {str(ROOT / 'links.yaml')!r}]\n"
+             "try:\n    runpy.run_module('hub', run_name='__main__')\n"
+             "finally:\n    print(sorted(m for m in ('requests', 'pydantic', 'hub.links.builtsite') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "1 link: 1 ok" in done.stdout, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_changed_since_checks_only_the_links_a_change_touches(project, tmp_path, link_server):
     project(home="/ok", old="/404")  # already broken on main: not this change's business
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",

@@ -160,6 +160,21 @@ def test_a_gzip_bomb_is_never_inflated(hostile_server, framing):
     assert growth < 64 * 1024, f"the process grew by {growth:,} KiB"
 
 
+def test_a_redirect_with_a_gzip_bomb_for_a_body_is_followed_without_reading_it(hostile_server):
+    """requests, told not to follow redirects, still read and decoded every redirect's body; the checker never does."""
+    server = hostile_server(hostile.redirect_with_bomb("/new"))
+    tracemalloc.start()
+    try:
+        [result], elapsed = _timed([server.url("/old")], fast_config(deadline=3.0))
+        python_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (result.status, result.code) == (LinkStatus.REDIRECTED, 200), result.detail
+    assert result.final_url == server.url("/new")
+    assert elapsed < 2.0
+    assert python_peak < 16 * 1024 * 1024, f"Python allocated up to {python_peak:,} bytes at once"
+
+
 # -- answers that are not HTTP ---------------------------------------------------------------------
 
 _MANY_HEADERS = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"a" * 4000) for i in range(MAX_HEADER_BYTES // 4000 + 2))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from hub.links.transport import requote
 from hub.links.urls import BadURL, normal_host, parse_web_url
 
 NORMAL = [
@@ -55,3 +58,21 @@ BAD = [
 def test_addresses_that_cannot_be_fetched_say_why(url, words):
     with pytest.raises(BadURL, match=words.replace("(", r"\(").replace(")", r"\)")):
         parse_web_url(url)
+
+
+@pytest.mark.parametrize("uri", [
+    "https://example.org/plain/path?q=1&r=2", "https://example.org/%41%62%7E%2F%2f%20x", "https://example.org/é ü",
+    "https://example.org/100%", "https://example.org/%zz%", "https://example.org/%4", "https://example.org/a%3Fb?c%3D",
+    "https://example.org/<tag>{x}|^`\"", "https://user:p%40ss@example.org/", "https://example.org/%E2%9C%93",
+])
+def test_addresses_are_quoted_as_requests_quoted_them(uri):
+    requests_utils = pytest.importorskip("requests.utils")
+    assert requote(uri) == requests_utils.requote_uri(uri)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZ09-._~%!$&'()*+,;=:@/?#[] é\"<>{}|\\^`" + "0123456789abcdefABCDEF", max_size=40))
+def test_any_address_is_quoted_as_requests_quoted_it(tail):
+    requests_utils = pytest.importorskip("requests.utils")
+    uri = "https://example.org/" + tail
+    assert requote(uri) == requests_utils.requote_uri(uri)

@@ -1,15 +1,18 @@
 """Fixtures for the site tests: the fixture catalogue, its rendered files, and real builds.
 
 Unit tests use `catalogue` and `rendered` (pure, fast). Tests of the built
-site share one MkDocs build per worker (`built_site`, module-scoped; the
-modules that use it are marked `xdist_group("site")` so that
-`pytest -n 2 --dist loadgroup` builds it once).
+site share one build per module and engine (`built_site`, module-scoped and
+run once with each engine of `HUB_TEST_ENGINE`, default MkDocs and Zensical;
+the modules that use it are marked `xdist_group("site")` so that
+`pytest -n 2 --dist loadgroup` keeps them in one worker).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -59,11 +62,21 @@ class BuiltSite:
         return sorted(self.path.rglob("*.html"))
 
     def search_docs(self) -> list[dict]:
-        """The search index entries (MkDocs: search/search_index.json; Zensical: search.json)."""
-        mkdocs_index = self.path / "search" / "search_index.json"
-        if mkdocs_index.exists():
-            return json.loads(mkdocs_index.read_text(encoding="utf-8"))["docs"]
-        return json.loads((self.path / "search.json").read_text(encoding="utf-8"))["items"]
+        """The search records, as Pagefind wrote them (`pagefind/fragment/`), whichever engine built the site.
+
+        Each: `location` (`page/#anchor`, from the site root), `title`, `text` (what is indexed,
+        plain text), `meta` and `filters` (`kind`, `page`, `status`).
+        """
+        docs = []
+        for path in sorted((self.path / "pagefind" / "fragment").glob("*.pf_fragment")):
+            raw = gzip.decompress(path.read_bytes())
+            assert raw.startswith(b"pagefind_dcd"), path
+            fragment = json.loads(raw[len(b"pagefind_dcd"):])
+            docs.append({"location": fragment["url"].lstrip("/"), "title": fragment["meta"].get("title", ""),
+                         "text": fragment["content"], "meta": fragment["meta"],
+                         "filters": {k: v[0] for k, v in fragment.get("filters", {}).items() if v}})
+        assert docs, f"no Pagefind index in {self.path}"
+        return docs
 
 
 def build(site_dir: Path, *args: str, data: Path = FIXTURE_DATA, engine: str = "mkdocs"):
@@ -72,9 +85,16 @@ def build(site_dir: Path, *args: str, data: Path = FIXTURE_DATA, engine: str = "
                    "--build-date", BUILD_DATE.isoformat(), *args, timeout=300)
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> BuiltSite:
-    site_dir = tmp_path_factory.mktemp("mkdocs") / "site"
-    proc = build(site_dir)
+TEST_ENGINES = [name.strip() for name in os.environ.get("HUB_TEST_ENGINE", "mkdocs,zensical").split(",")
+                if name.strip()]
+"""The engines the built-site tests run on (`HUB_TEST_ENGINE`, as for tests/e2e; default both)."""
+
+
+@pytest.fixture(scope="module", params=TEST_ENGINES)
+def built_site(request, tmp_path_factory) -> BuiltSite:
+    """The fixture catalogue built by each engine in turn: the tests that read it run once per engine."""
+    engine = request.param
+    site_dir = tmp_path_factory.mktemp(engine) / "site"
+    proc = build(site_dir, engine=engine)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return BuiltSite(site_dir)
+    return BuiltSite(site_dir, engine)

@@ -102,25 +102,16 @@ def test_browse_text_filter_and_keyboard(page, site_url):
     assert "year=" in page.url
 
 
-# Material's search worker builds its index after the page loads, and a query typed
-# before it is ready is dropped; so the query is typed again until results appear.
-_SEARCH = """([query, anchor]) => {
-  const input = document.querySelector('input.md-search__input');
-  const links = [...document.querySelectorAll('.md-search-result__link')];
-  if (links.some(a => a.getAttribute('href').endsWith(anchor))) return true;
-  input.focus();
-  input.value = query;
-  input.dispatchEvent(new Event('input', {bubbles: true}));
-  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
-  return false;
-}"""
-
-
 def test_search_finds_entries_by_author_and_notice_and_deep_links_to_them(page, site_url):
+    """The hub's search box (Pagefind): each query finds the entry, linked to the entry's anchor."""
+    from tests.e2e.harness import search, search_results
+
     page.goto(site_url)
     for query, anchor in (("Cooper", "#kapur-2013-clinical-management"), ("retracted", "#escape-test"),
                           ("PLoS", "#kapur-2013-clinical-management"), ("safety planning", "#ncish-toolkit")):
-        page.wait_for_function(_SEARCH, arg=[query, anchor], polling=500, timeout=20000)
+        search(page, query, timeout=20_000)
+        entries = [r["href"] for r in search_results(page) if r["kind"] == "entry"]
+        assert any(href.endswith(anchor) for href in entries), (query, entries)
 
 
 def test_pages_request_nothing_from_other_hosts(page, site_url, built_site):

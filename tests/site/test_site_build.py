@@ -10,8 +10,9 @@ import csv
 import html
 import io
 import json
+import posixpath
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import bibtexparser
 import feedparser
@@ -79,14 +80,20 @@ def test_every_title_is_in_the_search_index_and_deep_links_to_its_entry(catalogu
 
 
 def test_search_entries_hold_authors_journal_topics_and_other_titles(built_site):
+    """One record per entry (hub/site/search.py): its title, citation, other titles and topics."""
     docs = {d["location"]: d for d in built_site.search_docs()}
-    kapur = html.unescape(docs["resources/assessment-and-treatment/#kapur-2013-clinical-management"]["text"])
-    assert "Kapur N" in kapur and "Cooper J" in kapur and "PLoS ONE" in kapur
-    assert "Psychosocial assessment" in kapur
-    assert "Does Clinical management improve outcomes" in kapur  # the alternative title
+    kapur = docs["resources/assessment-and-treatment/#kapur-2013-clinical-management"]
+    text = kapur["text"]
+    assert "Kapur" in text and "Cooper" in text and "PLoS ONE" in text
+    assert " N," not in text and "Kapur N" not in text  # initials are not indexed (a typo would match them)
+    assert "Psychosocial assessment" in text  # a topic
+    assert "Does Clinical management improve outcomes" in text  # the alternative title
+    assert kapur["filters"] == {"kind": "entry", "page": "Section 1: Assessment and treatment"} \
+        or kapur["filters"]["kind"] == "entry"
     # Short entries (a resource's later placements) are left out, so a search finds one entry.
     assert not [loc for loc in docs if "--" in loc]
     assert not [loc for loc in docs if loc.startswith(("browse/", "whats-new/"))]
+    assert docs["resources/assessment-and-treatment/#nice-cg16"]["filters"]["status"] == "superseded"
 
 
 def test_superseded_and_withdrawn_entries_carry_the_notice(built_site):
@@ -133,7 +140,11 @@ def test_the_downloads_parse_and_hold_every_record(catalogue, built_site):
 
 def test_downloads_are_linked_where_people_look_for_them(built_site):
     def links(page: str) -> set[str]:
-        return {a["href"] for a in built_site.html(page).find_all("a", href=True)}
+        # As written, or as Zensical writes the same address ("../downloads/x" from downloads/ is "x").
+        here = "https://site.invalid/" + page
+        written = {a["href"] for a in built_site.html(page).find_all("a", href=True)}
+        return written | {posixpath.relpath(urljoin(here, h), "https://site.invalid/" + page.rstrip("/"))
+                          for h in written if not urlsplit(h).scheme and not h.startswith("#")}
 
     assert {"../downloads/resources.csv", "../downloads/resources.json", "../downloads/resources.bib",
             "../downloads/resources.ris"} <= links("browse/")

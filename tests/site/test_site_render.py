@@ -17,7 +17,8 @@ from hub.render import RenderError, banner_lines, navigation, render
 from hub.render.paths import CONTENT_PAGES, DOWNLOAD_FILES, OTHER, section_path
 from tests.site.conftest import BUILD_DATE
 
-ENTRY = re.compile(r"^### .* \{ #([a-z0-9-]+) \.hub-entry \}$", re.M)
+ENTRY = re.compile(r"^### .* \{ #([a-z0-9-]+) \.hub-entry(?: \.hub-entry--(?:superseded|withdrawn))? \}$", re.M)
+"""A full entry's heading; a superseded or withdrawn one is marked so (the search weighs it less)."""
 SHORT = re.compile(r"^### .* \{ #([a-z0-9-]+)--([a-z0-9-]+) \.hub-entry \.hub-entry--short data-search-exclude \}$",
                    re.M)
 
@@ -231,8 +232,9 @@ def test_the_host_in_link_text_is_what_urlsplit_says(url):
 
 
 def _entry(rendered, rid: str) -> str:
-    page = next(text for path, text in rendered.items() if path.endswith(".md") and f"{{ #{rid} .hub-entry }}" in text)
-    return page[page.index(f"{{ #{rid} .hub-entry }}"):].split("\n### ")[0]
+    mark = f"{{ #{rid} .hub-entry"
+    page = next(text for path, text in rendered.items() if path.endswith(".md") and mark in text)
+    return page[page.index(mark):].split("\n### ")[0]
 
 
 def test_an_entry_says_last_reviewed_only_after_a_review_and_otherwise_when_it_was_added(catalogue, rendered):
