@@ -56,7 +56,7 @@
     return query.split(/\s+/).filter(Boolean);
   }
 
-  var ENTRIES = { filters: { kind: "entry" } }, PAGES = { filters: { kind: "page" } }, PAGES_SHOWN = 3;
+  var ENTRIES = { filters: { entry: "yes" } }, PAGES = { filters: { not: { entry: "yes" } } }, PAGES_SHOWN = 3;
   /* Left out of what is typed: every word must be found, and titles and citations often say
      these differently ("Journal of …", "long-term management" for "long-term management of"). */
   var STOP = ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or",
@@ -146,15 +146,23 @@
     return p;
   }
 
-  function filter(data, key) {
-    var values = (data.filters || {})[key];
-    return values && values.length ? values[0] : "";
+  /* The page a result is on, named as the navigation names it (the index does not repeat it). */
+  var pageNames = null;
+  function pageName(url) {
+    if (!pageNames) {
+      pageNames = {};
+      document.querySelectorAll("nav a[href]").forEach(function (a) {
+        var path = new URL(a.getAttribute("href"), location.href).pathname;
+        if (!(path in pageNames)) pageNames[path] = a.textContent.trim();
+      });
+    }
+    return pageNames[new URL(url, location.href).pathname] || "";
   }
 
   function item(data, marked) {
-    var meta = data.meta || {};
-    meta = { title: meta.title, text: meta.text, kind: filter(data, "kind"), page: filter(data, "page"),
-             status: filter(data, "status") };
+    var found = data.meta || {};
+    var meta = { title: found.title, text: found.text, status: found.status,
+                 kind: (data.filters || {}).entry ? "entry" : "page", page: pageName(data.url) };
     var li = document.createElement("li");
     li.setAttribute("data-search-result", meta.kind || "page");
     if (meta.status) li.setAttribute("data-status", meta.status);

@@ -34,6 +34,9 @@ read and decoded the whole body of every redirect answer. It is imported
 only where a proxy variable is set, for its reading of the proxy settings.
 """
 
+# Longer than 450 lines because the deadline guard, the connection classes that register each socket
+# with it and the header and body caps must see each other's internals; split, they would import each other.
+
 from __future__ import annotations
 
 import base64

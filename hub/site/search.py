@@ -20,12 +20,14 @@ attributes, which decide the ranking (`WEIGHTS`, below):
   or withdrawn entry weighs less (`RETIRED`), so current guidance comes
   first for its own name and number, and its notice ("replaced by NG225")
   hardly counts;
-* `data-pagefind-meta`: the title and the citation (for a page, the start
-  of its text), which the results show as written (Pagefind 1.5 indexes
-  metadata too, so the citation goes without its initials);
-* `data-pagefind-filter`: the kind of record (`entry` or `page`: the box
-  lists the entries first), the page it is on and its status
-  ("superseded", shown in the results). Filters are not searched words;
+* `data-pagefind-meta`: the title, the citation (for a page, the start of
+  its text) and the status ("superseded"), which the results show as
+  written (Pagefind 1.5 indexes metadata too, so the citation goes without
+  its initials);
+* `data-pagefind-filter`: `entry:yes` on entries, so that the box lists the
+  entries first. One filter with one value: Pagefind writes a filter's
+  values in a different order on every run, and the site must come out the
+  same from the same data;
 * `data-pagefind-body`: the record's text, without the links' hidden text.
 
 Pages whose front matter says `search: exclude: true` (Browse all and
@@ -47,6 +49,7 @@ import html
 import json
 import os
 import re
+import signal
 import subprocess
 import tempfile
 import threading
@@ -254,8 +257,10 @@ def page_records(doc, url: str) -> Iterator[Record]:
                 _weigh(el, factor)
         if not body and not anchor and not page_title:
             continue
-        meta = {"title": _text(heading), "text": _shown(shown)}
-        filters = {"kind": "entry" if entry else "page", "page": page_title if anchor else "", "status": status}
+        meta = {"title": _text(heading), "text": _shown(shown), "status": status}
+        # One filter with one value (Pagefind writes a filter's values in a different order on
+        # every run; a single value keeps the index the same from build to build).
+        filters = {"entry": "yes" if entry else ""}
         yield Record(url + (f"#{anchor}" if anchor else ""),
                      _document(_text(heading), WEIGHTS["title"] * factor if entry else None,
                                anchor if entry else "", body, meta, filters))
@@ -297,6 +302,15 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _child_setup() -> None:
+    """In Pagefind's process, before it runs: killed with the build, and stoppable again."""
+    publish.die_with_parent()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+
+
 class Service:
     """`pagefind --service`: base64 JSON messages, each ended by a comma, on stdin and stdout.
 
@@ -307,13 +321,18 @@ class Service:
 
     def __init__(self, binary: Path, cwd: Path):
         self._log = tempfile.TemporaryFile()
+        # Ctrl-C or SIGTERM during the fork would land in an at-fork handler, which Python reports
+        # ("Exception ignored in … _releaseLock") and then forgets: the build went on. So they
+        # wait until the child exists; the child lets them through again before it runs Pagefind.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             self._proc = subprocess.Popen([str(binary), "--service"], cwd=cwd, stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=self._log,
-                                          preexec_fn=publish.die_with_parent)
+                                          stdout=subprocess.PIPE, stderr=self._log, preexec_fn=_child_setup)
         except OSError as exc:
             self._log.close()
             raise SearchIndexFailed(f"cannot run Pagefind: {exc}") from exc
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         self._id = 0
         self._buffer = b""
 
@@ -350,6 +369,14 @@ class Service:
     def stderr(self) -> list[str]:
         self._log.seek(0)
         return [line for line in self._log.read().decode(errors="replace").splitlines() if line.strip()]
+
+    def finish(self, timeout: float = 120) -> None:
+        """Let Pagefind end by itself: it answers WriteFiles before every file is on disk."""
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise SearchIndexFailed("Pagefind did not finish writing the index", self.stderr()) from None
 
     def close(self) -> None:
         if self._proc.poll() is None:
@@ -400,6 +427,7 @@ def index_site(site: Path) -> SearchIndex:
         if failed:
             raise failed[0]
         service.call({"type": "WriteFiles", "index_id": index, "output_path": str(site / OUTPUT)})
+        service.finish()
     finally:
         service.close()
     for name in UNUSED:  # Pagefind's own interfaces: the site has its own (content/assets/search.js)

@@ -133,7 +133,7 @@ def test_a_link_to_dev_zero_is_refused_before_reading(project: Path) -> None:
     os.symlink("/dev/zero", project / "data" / "resources.yaml")
     run = validate(project)
     assert_answered(run, "data/resources.yaml", "is a link to '/dev/zero', outside the project folder")
-    assert run.max_rss_mb < 150
+    assert run.max_rss_mb < 300  # a bare `hub validate` peaks near 150 MB on a busy runner
 
 
 def test_a_loop_of_links_is_reported(project: Path) -> None:
@@ -171,7 +171,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(project: Path) -> None:
         handle.truncate(40 * 1024 * 1024)  # sparse: 40 MB of NUL after the real content
     run = validate(project)
     assert_answered(run, "data/resources.yaml", "is 40.0 MB, over the limit of 32 MB for a data file")
-    assert run.max_rss_mb < 150  # not read
+    assert run.max_rss_mb < 300  # not read (a bare run peaks near 150 MB)
 
 
 # --- what the text holds ----------------------------------------------------------------------

@@ -246,6 +246,17 @@ def test_a_redirect_to_a_malformed_address_is_broken(hostile_server, location):
     assert "cannot be fetched" in result.detail
 
 
+def test_a_location_that_is_not_utf_8_is_followed_as_latin_1(hostile_server):
+    """requests decoded Location as UTF-8 inside the request and failed on anything else, so the link
+    itself was "broken: the address cannot be fetched: 'utf-8' codec can't decode…". Now the target is
+    read as Latin-1, escaped, and followed (here into a loop, since every address redirects)."""
+    server = hostile_server(hostile.redirect_to("/caf\xe9"))  # sent as the single byte 0xE9
+    [result], _ = check(links(server.url("/")), fast_config())
+    assert result.status is BROKEN
+    assert "redirect loop" in result.detail
+    assert server.requests[1].path == "/caf%C3%A9"  # the character, as UTF-8 escapes
+
+
 # -- a malformed address is one result, never an aborted run ---------------------------------------
 
 MALFORMED = {

@@ -88,12 +88,12 @@ def test_search_entries_hold_authors_journal_topics_and_other_titles(built_site)
     assert " N," not in text and "Kapur N" not in text  # initials are not indexed (a typo would match them)
     assert "Psychosocial assessment" in text  # a topic
     assert "Does Clinical management improve outcomes" in text  # the alternative title
-    assert kapur["filters"] == {"kind": "entry", "page": "Section 1: Assessment and treatment"} \
-        or kapur["filters"]["kind"] == "entry"
+    assert kapur["filters"] == {"entry": "yes"}  # the box lists entries first
     # Short entries (a resource's later placements) are left out, so a search finds one entry.
     assert not [loc for loc in docs if "--" in loc]
     assert not [loc for loc in docs if loc.startswith(("browse/", "whats-new/"))]
-    assert docs["resources/assessment-and-treatment/#nice-cg16"]["filters"]["status"] == "superseded"
+    assert docs["resources/assessment-and-treatment/#nice-cg16"]["meta"]["status"] == "superseded"
+    assert "entry" not in docs["events/"]["filters"]
 
 
 def test_superseded_and_withdrawn_entries_carry_the_notice(built_site):

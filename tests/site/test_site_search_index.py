@@ -55,8 +55,8 @@ def test_an_entry_is_indexed_by_title_citation_other_titles_topics_and_id_not_by
         assert unwanted not in text, unwanted
     assert "Bergen, Hawton." in text  # initials are not indexed
     assert 'data-pagefind-weight="10.0"' in ng225 and 'data-pagefind-weight="4.0"' in ng225
-    assert '<span data-pagefind-filter="kind">entry</span>' in ng225
-    assert '<span data-pagefind-filter="page">Section 1: Guidance</span>' in ng225
+    assert '<span data-pagefind-filter="entry">yes</span>' in ng225
+    assert "data-pagefind-filter" not in records()["/resources/section-1/#clinical-guidelines"]
     assert '<span data-pagefind-meta="title">Self-harm: assessment, management and preventing recurrence</span>' in ng225
 
 
@@ -64,7 +64,7 @@ def test_a_superseded_entry_weighs_less_and_says_so():
     cg133 = records()["/resources/section-1/#nice-cg133"]
     assert 'data-pagefind-weight="6.0"' in cg133  # the title: 10 × 0.6
     assert 'data-pagefind-weight="0.3"' in cg133  # the notice: 0.5 × 0.6
-    assert '<span data-pagefind-filter="status">superseded</span>' in cg133
+    assert '<span data-pagefind-meta="status">superseded</span>' in cg133
 
 
 def test_pages_excluded_from_search_are_left_out():
