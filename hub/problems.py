@@ -146,3 +146,13 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):  # outside root, or a loop of links (RuntimeError before 3.13)
         return path.as_posix()
+
+
+def github_data(text: str) -> str:
+    """Text for the message of a GitHub workflow command (``::error …::message``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """Text for a property of a GitHub workflow command (``file=``, ``title=``)."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")

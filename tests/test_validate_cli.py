@@ -49,3 +49,12 @@ def test_github_format_annotates_each_problem_at_its_line_and_lists_all_in_the_j
     report = summary.read_text(encoding="utf-8")
     assert f"| `data/resources.yaml:{line}:" in report and "did you mean 'paper'?" in report
     assert "FAILED: 1 error(s)" in report
+
+
+def test_a_link_report_is_never_written_over_the_data(tmp_path):
+    shutil.copytree(MINIMAL, tmp_path / "data")
+    before = (tmp_path / "data" / "resources.yaml").read_bytes()
+    done = run_hub("check-links", "--json-out", "data/resources.yaml", "--no-cache", "--no-state", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--json-out data/resources.yaml: it is inside 'data/'" in done.stderr
+    assert (tmp_path / "data" / "resources.yaml").read_bytes() == before

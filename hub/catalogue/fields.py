@@ -20,6 +20,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from hub.catalogue.doi import bare_doi
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 URL_PATTERN = r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+|tel:\+?[0-9]+)$"
@@ -122,19 +124,6 @@ def _phone(value: str) -> str:
             {"value": value},
         )
     return value
-
-
-DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
-"""What editors paste before a DOI; the data holds the DOI alone."""
-
-
-def bare_doi(value: str) -> tuple[str, str | None]:
-    """The DOI without a pasted prefix, and the prefix found (None when there was none): the one normaliser."""
-    value = value.strip()
-    for prefix in DOI_PREFIXES:
-        if value.lower().startswith(prefix):
-            return value[len(prefix):].strip(), prefix
-    return value, None
 
 
 def _doi(value: str) -> str:

@@ -91,6 +91,7 @@ def run(data_dir: Path, catalogue: bool, site_dir: Path | None, internal_only: b
         state_path: Path, no_state: bool, max_concurrency: int | None, max_per_host: int | None,
         progress: bool | None, verbose: bool) -> ExitCode:
     """The whole command, top to bottom; returns the exit code."""
+    _check_report_paths(json_out=json_out, markdown_out=markdown_out)
     config = _config(config_path, max_concurrency, max_per_host)
     if internal_only and site_dir is None:
         raise click.UsageError("--internal-only only makes sense with --site DIR")
@@ -246,6 +247,18 @@ def _save(cache: ResultsCache | None, history: History | None) -> None:
         except OSError as exc:
             click.echo(f"warning: cannot write {store.path} ({exc.strerror}); the next run will not remember this one",
                        err=True)
+
+
+def _check_report_paths(**paths: Path | None) -> None:
+    """Before any link is checked: a report file may not land inside the project's own folders (hub.outputs)."""
+    from hub.outputs import OutputRefused, check_output_file
+
+    for flag, path in paths.items():
+        if path is not None:
+            try:
+                check_output_file(path, Path.cwd(), "--" + flag.replace("_", "-"))
+            except OutputRefused as exc:
+                raise UsageProblem(str(exc)) from None
 
 
 def _write(path: Path | None, text: str, append: bool = False) -> None:

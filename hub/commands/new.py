@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from hub.catalogue.fields import bare_doi
+from hub.catalogue.doi import bare_doi
 from hub.commands import data_option
 from hub.editor.crossref import Crossref, CrossrefError, NotFound, Unreachable, base_url, record_fields
 from hub.editor.edit import EditError

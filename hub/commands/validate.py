@@ -14,7 +14,7 @@ from hub.catalogue.checks import validate as run_validate
 from hub.catalogue.vocabulary import ResourceType
 from hub.commands import data_option
 from hub.exitcodes import ExitCode
-from hub.problems import Severity
+from hub.problems import Severity, github_data, github_property
 
 HELP = """Check every data file and report every problem, one per line as
 path:line:column, with the field and how to fix it.
@@ -71,24 +71,16 @@ def print_report(result: Validation, strict: bool = False, show_source: bool = T
     click.echo(summary(result, strict), err=True)
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_annotations(result: Validation, strict: bool = False) -> str:
     """One workflow command per error and warning, at its file, line and column (GitHub shows them on the diff)."""
     lines = []
     for p in result.errors + result.warnings:
         level = "error" if p.severity is Severity.ERROR or strict else "warning"
-        props = f"file={_escape_property(p.file)}"
+        props = f"file={github_property(p.file)}"
         if p.line is not None:
             props += f",line={p.line}" + (f",col={p.column}" if p.column is not None else "")
         message = (f"{p.field}: " if p.field else "") + p.message + (f"\nhint: {p.hint}" if p.hint else "")
-        lines.append(f"::{level} {props},title={_escape_property(p.code)}::{_escape_data(message)}")
+        lines.append(f"::{level} {props},title={github_property(p.code)}::{github_data(message)}")
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from hub.exitcodes import ExitCode
 from hub.links.types import REPORT_ORDER, LinkResult, LinkStatus
+from hub.problems import github_data, github_property
 
 MARKDOWN_LIMIT = 60_000
 """GitHub refuses issue bodies over 65,536 characters; longer reports are cut, pointing at the JSON artifact."""
@@ -213,14 +214,6 @@ def to_markdown(report: LinkReport, title: str = "Link check", limit: int = MARK
 # -- GitHub Actions ----------------------------------------------------------------------------------
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def to_github(report: LinkReport) -> str:
     """Workflow commands: an annotation per source line (errors for failures), then the summary line.
 
@@ -242,9 +235,9 @@ def to_github(report: LinkReport) -> str:
         if advice:
             message += f"\nhint: {advice}"
         for source in sorted(result.sources)[:SOURCES_SHOWN]:
-            props = f"file={_escape_property(source.file)}"
+            props = f"file={github_property(source.file)}"
             if source.line is not None:
                 props += f",line={source.line}"
-            lines.append(f"::{level} {props},title={_escape_property(title)}::{_escape_data(message)}")
+            lines.append(f"::{level} {props},title={github_property(title)}::{github_data(message)}")
     lines.append(report.summary_line())
     return "\n".join(lines)

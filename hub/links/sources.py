@@ -6,14 +6,12 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from hub.catalogue.doi import bare_doi
 from hub.catalogue.yamlfile import load_yaml
 from hub.links.types import Link, Source
 from hub.problems import Problem, display_path
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
-
-
 class SourceError(Exception):
     """A source cannot be read at all (a usage error: exit 2)."""
 
@@ -65,11 +63,7 @@ def _walk(value, path: tuple, doi: str | None, loaded, resolver: str, out: list[
 
 def normalise_doi(doi: str) -> str:
     """A DOI without the ``https://doi.org/`` or ``doi:`` prefix editors sometimes paste."""
-    doi = doi.strip()
-    for prefix in _DOI_PREFIXES:
-        if doi.lower().startswith(prefix):
-            return doi[len(prefix):].strip()
-    return doi
+    return bare_doi(doi)[0]
 
 
 def doi_url(doi: str, resolver: str = "https://doi.org/") -> str:

@@ -35,21 +35,13 @@ import yaml
 
 from hub.outputs import check_output_dir
 from hub.site import publish, search, zensical
+from hub.site.publish import BuildFailed
 
 ENGINE_NAMES = {"mkdocs": "MkDocs", "zensical": "Zensical"}
 """`mkdocs` (MkDocs 1.6 + Material 9, the default) or `zensical` (its successor, pre-1.0), and their names."""
 ENGINES = tuple(ENGINE_NAMES)
 
 HOOKS = Path(__file__).resolve().parent / "hooks.py"
-
-
-class BuildFailed(Exception):
-    """The generator refused the pages; `details` holds its warning and error lines."""
-
-    def __init__(self, message: str, details: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details or []
 
 
 @dataclass
@@ -271,10 +263,7 @@ def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: 
         engine_seconds = time.perf_counter() - engine_started
         pages = sum(1 for _ in (work / "site").rglob("*.html"))
         search_started = time.perf_counter()
-        try:
-            index = search.index_site(work / "site")
-        except search.SearchIndexFailed as exc:
-            raise BuildFailed(exc.message, exc.details) from None
+        index = search.index_site(work / "site")
         search_seconds = time.perf_counter() - search_started
         publish.swap_into_place(work / "site", target, work)
     return BuildResult(engine, site_dir, pages, count, time.perf_counter() - started, log, engine_seconds,

@@ -43,6 +43,15 @@ _LOCK_SUFFIX = ".lock"
 """`.site-build-XXXX.lock` beside each work folder: held while its build lives."""
 
 
+class BuildFailed(Exception):
+    """The site could not be built (the generator or the search index refused it); `details` holds its warning and error lines."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
 class Busy(Exception):
     """Another build is writing the same output; the message says which."""
 

@@ -61,6 +61,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from hub.site import publish
+from hub.site.publish import BuildFailed
 
 OUTPUT = "pagefind"
 """The index's folder in the site."""
@@ -95,15 +96,6 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 """Files Pagefind writes that the site does not use."""
 STATUSES = {"hub-entry--superseded": "superseded", "hub-entry--withdrawn": "withdrawn"}
-
-
-class SearchIndexFailed(Exception):
-    """Pagefind could not index the site; `details` holds what it said."""
-
-    def __init__(self, message: str, details: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details or []
 
 
 @dataclass
@@ -297,7 +289,7 @@ def pagefind_binary() -> Path:
     try:
         from pagefind_bin import get_executable
     except ImportError:
-        raise SearchIndexFailed("Pagefind is not installed",
+        raise BuildFailed("Pagefind is not installed",
                                 ["install the pinned dependencies: pip install -e ."]) from None
     return Path(get_executable())
 
@@ -330,7 +322,7 @@ class Service:
                                           stdout=subprocess.PIPE, stderr=self._log, preexec_fn=_child_setup)
         except OSError as exc:
             self._log.close()
-            raise SearchIndexFailed(f"cannot run Pagefind: {exc}") from exc
+            raise BuildFailed(f"cannot run Pagefind: {exc}") from exc
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         self._id = 0
@@ -343,20 +335,20 @@ class Service:
             self._proc.stdin.write(message + b",")
             self._proc.stdin.flush()
         except (BrokenPipeError, ValueError):  # ValueError: closed by close() in the other thread
-            raise SearchIndexFailed("Pagefind stopped unexpectedly", self.stderr()) from None
+            raise BuildFailed("Pagefind stopped unexpectedly", self.stderr()) from None
         return self._id
 
     def receive(self) -> tuple[int | None, dict]:
         while b"," not in self._buffer:
             chunk = self._proc.stdout.read1(1 << 16)
             if not chunk:
-                raise SearchIndexFailed("Pagefind stopped unexpectedly", self.stderr())
+                raise BuildFailed("Pagefind stopped unexpectedly", self.stderr())
             self._buffer += chunk
         raw, _, self._buffer = self._buffer.partition(b",")
         answer = json.loads(base64.b64decode(raw))
         payload = answer["payload"]
         if payload.get("type") == "Error":
-            raise SearchIndexFailed(f"Pagefind refused the index: {payload.get('message')}", self.stderr())
+            raise BuildFailed(f"Pagefind refused the index: {payload.get('message')}", self.stderr())
         return answer.get("message_id"), payload
 
     def call(self, payload: dict) -> dict:
@@ -376,7 +368,7 @@ class Service:
         try:
             self._proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise SearchIndexFailed("Pagefind did not finish writing the index", self.stderr()) from None
+            raise BuildFailed("Pagefind did not finish writing the index", self.stderr()) from None
 
     def close(self) -> None:
         if self._proc.poll() is None:
