@@ -132,7 +132,6 @@ def child_full(data: Path, site_dir: Path) -> None:
     from hub.catalogue.yamlfile import paused_gc
     from hub.render import banner_lines, navigation, render
     from hub.site import build as site
-    from hub.site.publish import WORK_PREFIX
 
     with paused_gc(freeze=True):  # as hub build does
         result = validate(data, root=ROOT)
@@ -143,7 +142,6 @@ def child_full(data: Path, site_dir: Path) -> None:
     files = render(catalogue, dt.date(2026, 1, 1))
     stages["render"] = time.perf_counter() - t
     t = time.perf_counter()
-    before = set(ROOT.glob(WORK_PREFIX + "*"))
     built = site.build_site(files, project=site.Project.at(ROOT / "mkdocs.yml"), site_dir=site_dir,
                             nav=navigation(catalogue), extra={"urgent_help": banner_lines(catalogue)},
                             keep_work=True)
@@ -154,8 +152,7 @@ def child_full(data: Path, site_dir: Path) -> None:
     # the hub, validating, rendering, writing, swapping.
     stages["layer"] = time.perf_counter() - _STARTED - built.engine_seconds
     # The work folder keeps the generated docs and config: the plain build reuses them as static files.
-    (work,) = set(ROOT.glob(WORK_PREFIX + "*")) - before
-    print(json.dumps({"stages": stages, "work": str(work)}))
+    print(json.dumps({"stages": stages, "work": str(built.kept_work)}))
 
 
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:

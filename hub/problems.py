@@ -2,7 +2,9 @@
 
 Every stage returns `list[Problem]` and never raises for bad content. A
 problem names the file, the 1-based line and column, the field (as a YAML
-path such as ``resources[12].url``), what is wrong and how to fix it.
+path such as ``resources[12].url`` for tools, and as people count, ``the 13th
+resource (nice-ng225), url``, for people), what is wrong, how to fix it, and
+the row of CONTRIBUTING.md that explains its code.
 """
 
 from __future__ import annotations
@@ -37,8 +39,13 @@ class Problem:
     message: str
     severity: Severity = Severity.ERROR
     field: str = ""
+    """The YAML path of the value, counted from 0 (``resources[12].url``): for tools and tests."""
     hint: str = ""
     source_line: str | None = dataclasses.field(default=None, compare=False)
+    place: str = dataclasses.field(default="", compare=False)
+    """The same position as people count (``the 13th resource (nice-ng225), url``): what is printed."""
+    path: tuple = dataclasses.field(default=(), compare=False, repr=False)
+    """The path as a tuple (``("resources", 12, "url")``), for `place` to be worked out from the data."""
 
     @property
     def is_error(self) -> bool:
@@ -52,13 +59,23 @@ class Problem:
                 parts.append(str(self.column))
         return ":".join(parts)
 
+    @property
+    def where(self) -> str:
+        """The position in the data as printed: `place`, else `field`."""
+        return self.place or self.field
+
+    @property
+    def guide(self) -> str:
+        """The row of the guide that explains this problem's code."""
+        return f"{GUIDE}#{self.code}"
+
     def headline(self) -> str:
-        """``path:line:col: error: field: message`` on one line."""
-        where = f"{self.field}: " if self.field else ""
+        """``path:line:col: error: the 3rd resource (id), field: message`` on one line."""
+        where = f"{self.where}: " if self.where else ""
         return visible(f"{self.location()}: {self.severity.value}: {where}{self.message}")
 
     def render(self, show_source: bool = True) -> str:
-        """The headline, the source line with a caret under the column, then the hint."""
+        """The headline, the source line with a caret under the column, the hint, then where the guide explains it."""
         lines = [self.headline()]
         if show_source and self.source_line is not None and self.line is not None:
             text, caret = excerpt(self.source_line.rstrip("\n").replace("\t", " "), (self.column or 1) - 1)
@@ -67,13 +84,20 @@ class Problem:
                 lines.append("    " + " " * caret + "^")
         if self.hint:
             lines.append(visible(f"    hint: {self.hint}"))
+        lines.append(f"    see: {self.guide}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
         data.pop("source_line")
+        data.pop("path")
+        data["see"] = self.guide
         return data
+
+
+GUIDE = "CONTRIBUTING.md"
+"""The guide whose table "Error messages and how to fix them" has a row, with an anchor, for every code."""
 
 
 SOURCE_WIDTH = 100

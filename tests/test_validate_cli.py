@@ -46,8 +46,11 @@ def test_github_format_annotates_each_problem_at_its_line_and_lists_all_in_the_j
     (annotation,) = [x for x in done.stdout.splitlines() if x.startswith("::")]
     assert annotation.startswith(f"::error file=data/resources.yaml,line={line},col=")
     assert "title=enum::" in annotation and "%0Ahint: did you mean 'paper'?" in annotation
+    assert "::the 3rd resource (stanley-2012-safety-planning), type: " in annotation
+    assert annotation.endswith("%0Asee: CONTRIBUTING.md#enum")
     report = summary.read_text(encoding="utf-8")
     assert f"| `data/resources.yaml:{line}:" in report and "did you mean 'paper'?" in report
+    assert "(`enum`)" in report
     assert "FAILED: 1 error(s)" in report
 
 

@@ -3,7 +3,8 @@
 `yamlfile` reads one YAML file (libyaml's syntax, YAML 1.2's meanings, a
 location for every value), with `reading` (which files may be opened, and
 decoding), `characters` (refused characters), `shape` (depth and size before
-parsing), `syntax` (the parser and its problems), `scalars` (what a plain
+parsing), `syntax` (the parser and its problems; `openings` and `syntaxwords`
+word its syntax errors), `scalars` (what a plain
 value means), `building` (nodes → values), `positions` (paths and
 locations) and `listing` (bounded problem lists); `model` is the pydantic model of each file;
 `messages` rewords pydantic's errors for people editing YAML; `load` reads

@@ -128,7 +128,7 @@ class Builder:
                 self._report(Problem(
                     self.shown, mark.line + 1, mark.column + 1, "bad-key",
                     "a key must be a plain word, not a list or mapping",
-                    field=format_path(path), hint="write keys as 'field: value'",
+                    field=format_path(path), path=path, hint="write keys as 'field: value'",
                 ))
                 continue
             key = str(key_node.value)
@@ -138,7 +138,7 @@ class Builder:
                     self.shown, mark.line + 1, mark.column + 1, "duplicate-key",
                     f"the field '{key}' appears twice in this record (first on line {seen[key]}); "
                     "only one value can be kept",
-                    field=format_path(path + (key,)),
+                    field=format_path(path + (key,)), path=path + (key,),
                     hint=f"delete one of the two '{key}:' lines, keeping the value you want",
                 ))
                 continue

@@ -9,6 +9,7 @@ does not hide the problems of the others.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import typing
 from collections import Counter
@@ -20,11 +21,11 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from hub.catalogue.fields import Ref, inner_model, record_lists
+from hub.catalogue.fields import Ref, inner_model, is_url_type, record_lists
 from hub.catalogue.load import LoadResult, files_by_name, load_catalogue
 from hub.catalogue.messages import suggest
 from hub.catalogue.model import DATA_FILES, Event, Organisation, Resource
-from hub.catalogue.positions import format_path
+from hub.catalogue.positions import describe_path, format_path
 from hub.catalogue.yamlfile import LoadedYaml, paused_gc
 from hub.problems import Problem, Severity, attach_sources, sort_problems
 
@@ -98,8 +99,15 @@ def validate(data_dir: Path, root: Path | None = None, today: dt.date | None = N
         problems += check_references(load)
         problems += check_placement_and_links(load, today)
         problems += check_review_dates(load)
+        problems += check_insecure_links(load)
     problems = attach_sources(sort_problems(_dedupe(problems)), load.texts)
-    return Validation(load, problems)
+    return Validation(load, _attach_places(problems, load))
+
+
+def _attach_places(problems: list[Problem], load: LoadResult) -> list[Problem]:
+    """Each problem's position as people count it (`describe_path`), worked out from its file's data."""
+    return [dataclasses.replace(p, place=describe_path(p.path, getattr(load.files.get(p.file), "data", None)))
+            if p.path and not p.place else p for p in problems]
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -132,7 +140,7 @@ def check_ids(load: LoadResult) -> list[Problem]:
             problems.append(Problem(
                 shown, loc.line, loc.column, "duplicate-id",
                 f"the id '{record_id}' is already used ({where}); ids must be unique across all data files",
-                field=format_path(path + ("id",)),
+                field=format_path(path + ("id",)), path=path + ("id",),
                 hint=f"if this is the same record, delete one copy and list the id in both places; "
                      f"otherwise choose a new id such as '{record_id}-2'",
             ))
@@ -191,7 +199,7 @@ def iter_references(obj: BaseModel, path: tuple = ()):
                     yield from iter_references(item, path + (key, i))
 
 
-def _ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
+def ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
     """Ids per kind, from the raw data, so a reference to a record with other errors still resolves."""
     out: dict[str, set[str]] = {}
     files = files_by_name(load.files)
@@ -220,7 +228,7 @@ def _unreadable_kinds(load: LoadResult) -> set[str]:
 
 def check_references(load: LoadResult) -> list[Problem]:
     """Every reference (section lists, superseded_by, topics, people, sources) names an existing id."""
-    ids = _ids_by_kind(load)
+    ids = ids_by_kind(load)
     unreadable = _unreadable_kinds(load)
     problems = []
     for shown, records in load.records.items():
@@ -236,7 +244,7 @@ def check_references(load: LoadResult) -> list[Problem]:
                 problems.append(Problem(
                     shown, loc.line, loc.column, "unknown-reference",
                     f"no {kind} has the id '{target}'",
-                    field=format_path(path),
+                    field=format_path(path), path=path,
                     hint=(f"did you mean '{guess}'?" if guess else
                           f"check the spelling, or add the {kind} to {where} first"),
                 ))
@@ -341,10 +349,48 @@ def check_review_dates(load: LoadResult) -> list[Problem]:
     return problems
 
 
+# --- http:// links --------------------------------------------------------------
+
+
+@cache
+def _url_plan(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
+    """For each field of ``model``: (attribute, key, holds nested records) where it can hold a link."""
+    return tuple((name, info.alias or name, inner_model(info.annotation) is not None)
+                 for name, info in model.model_fields.items()
+                 if is_url_type(info.annotation, info.metadata) or inner_model(info.annotation) is not None)
+
+
+def _links(obj: BaseModel, path: tuple):
+    for name, key, nested in _url_plan(type(obj)):
+        value = getattr(obj, name)
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            where = path + ((key, i) if isinstance(value, list) else (key,))
+            if nested and isinstance(item, BaseModel):
+                yield from _links(item, where)
+            elif not nested and isinstance(item, str):
+                yield where, item
+
+
+def check_insecure_links(load: LoadResult) -> list[Problem]:
+    """An http:// link is accepted, with a warning (issue #15): some NHS and charity sites have no https://."""
+    problems = []
+    for shown, records in load.records.items():
+        for base, record in records:
+            for path, url in _links(record, base):
+                if url[:7].lower() == "http://":
+                    problems.append(_at(load.files[shown], path, Severity.WARNING, "url-not-https",
+                                        "this link is not secure (http://); use the https:// address if the site "
+                                        "has one",
+                                        "open the link with https:// instead of http://; if the page opens, "
+                                        "write that address. If it does not, keep http://"))
+    return problems
+
+
 def _at(loaded: LoadedYaml, path: tuple, severity: Severity, code: str, message: str, hint: str) -> Problem:
     loc = loaded.locate(path)
     return Problem(loaded.path, loc.line, loc.column, code, message,
-                   severity=severity, field=format_path(path), hint=hint)
+                   severity=severity, field=format_path(path), path=path, hint=hint)
 
 
 # --- summary ----------------------------------------------------------------

@@ -42,6 +42,16 @@ class Ref:
         return f"Ref({self.kind!r})"
 
 
+class Quoted:
+    """Marks a field whose text `hub fmt` always writes in double quotes: a phone number unquoted
+    (``phone: 08088008088``) is read as a number and loses its leading 0 (issue #15)."""
+
+    def __repr__(self) -> str:
+        return "Quoted()"
+
+
+QUOTED = Quoted()
+
 _SLUG = re.compile(SLUG_PATTERN)
 
 
@@ -67,6 +77,16 @@ def _text(value: str) -> str:
     return value
 
 
+def _author(value: str) -> str:
+    if not any(ch.isalpha() for ch in value):
+        raise PydanticCustomError(
+            "bad-author",
+            "'{value}' is not an author's name: a name has letters; write 'Surname Initials', e.g. Kapur N",
+            {"value": value[:40]},
+        )
+    return value
+
+
 def _slug(value: str) -> str:
     if not _SLUG.match(value):
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-record"
@@ -85,7 +105,8 @@ def _url(value: str) -> str:
     if scheme not in ("http", "https", "mailto", "tel"):
         raise PydanticCustomError(
             "url-scheme",
-            "'{value}' is not a web link: links must start with https:// (or http://, mailto:, tel:)",
+            "'{value}' is not a web link: a link starts with https:// (or mailto:, tel:; http:// is accepted "
+            "with a warning)",
             {"value": value[:80]},
         )
     if re.search(r"\s", value):
@@ -103,6 +124,15 @@ def _url(value: str) -> str:
     else:
         _phone(value[len("tel:"):])
     return value
+
+
+def is_url_type(annotation: Any, metadata: list | tuple = ()) -> bool:
+    """True when a field holds a `Url` (alone, optional or in a list): the fields `url-not-https` reads."""
+    if any(isinstance(m, AfterValidator) and m.func is _url for m in metadata):
+        return True
+    if get_origin(annotation) is Annotated and is_url_type(get_args(annotation)[0], annotation.__metadata__):
+        return True
+    return any(is_url_type(arg) for arg in get_args(annotation) if get_origin(annotation) is not Annotated)
 
 
 def _email(value: str) -> str:
@@ -140,12 +170,14 @@ def _doi(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_text)]
 """Non-empty text; surrounding spaces are ignored."""
+Author = Annotated[str, AfterValidator(_text), AfterValidator(_author)]
+"""An author's name: text with at least one letter (``2026`` is a year typed in the wrong field)."""
 Markdown = Annotated[str, AfterValidator(_text), Field(json_schema_extra={"format": "markdown"})]
 """Text that may use inline Markdown (emphasis, links) but no raw HTML."""
 Slug = Annotated[str, AfterValidator(_slug), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
 Url = Annotated[str, AfterValidator(_url), Field(json_schema_extra={"pattern": URL_PATTERN, "format": "uri"})]
 Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"pattern": EMAIL_PATTERN})]
-Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
+Phone = Annotated[str, AfterValidator(_phone), QUOTED, Field(json_schema_extra={"pattern": PHONE_PATTERN})]
 Doi = Annotated[str, AfterValidator(_doi), Field(json_schema_extra={"pattern": DOI_PATTERN})]
 Year = Annotated[int, Field(strict=True, ge=1900, le=2100)]
 Label = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
@@ -167,7 +199,7 @@ PersonRef = ref("person")
 class Record(BaseModel):
     """Base of every model: unknown fields are errors (a typo must not lose data)."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)  # field docstrings: hub.catalogue.fielddocs
     record_kind: ClassVar[str] = ""
 
 

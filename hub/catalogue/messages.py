@@ -9,10 +9,13 @@ from the model where that helps.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from hub.catalogue.datewords import date_words
+from hub.catalogue.fielddocs import field_doc
 from hub.catalogue.fields import inner_model
 from hub.catalogue.positions import Location, format_path
 from hub.catalogue.yamlfile import LoadedYaml
@@ -55,6 +58,12 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
+def _first_line_of_doc(model: type[BaseModel], alias: str) -> str:
+    """The first line of the docstring of the field written `alias` in the data."""
+    fname = next((n for n, f in model.model_fields.items() if (f.alias or n) == alias), alias)
+    return field_doc(model, fname).split("\n")[0]
+
+
 def _field_by_alias(model: type[BaseModel], name: str):
     for fname, field in model.model_fields.items():
         if (field.alias or fname) == name:
@@ -70,11 +79,39 @@ def pydantic_problems(
     exc: ValidationError, model: type[BaseModel], loaded: LoadedYaml, prefix: tuple = ()
 ) -> list[Problem]:
     """One located `Problem` per pydantic error."""
+    errors = exc.errors(include_url=False)
+    renamed = _misspelt_required(errors)
     problems = []
-    for err in exc.errors(include_url=False):
+    for index, err in enumerate(errors):
+        if index in renamed.values():
+            continue  # the 'missing' of a field whose name is misspelt: one problem, at the misspelt name
         loc = prefix + tuple(err["loc"])
-        problems.append(_one(err, loc, model, loaded, prefix))
+        problem = _one(err, loc, model, loaded, prefix)
+        if index in renamed:
+            right = errors[renamed[index]]["loc"][-1]
+            problem = replace(problem, message=f"{problem.message} — did you mean '{right}'? ('{right}' is required)",
+                              hint=f"rename the field to '{right}'")
+        problems.append(problem)
     return problems
+
+
+def _misspelt_required(errors: list[dict]) -> dict[int, int]:
+    """Unknown field → the missing required field of the same record it is a misspelling of (indexes in `errors`).
+
+    ``titel:`` for ``title:`` is one mistake: pydantic reports the unknown 'titel' and the missing 'title'.
+    """
+    missing = {(tuple(e["loc"][:-1]), e["loc"][-1]): i for i, e in enumerate(errors)
+               if e["type"] == "missing" and e["loc"] and isinstance(e["loc"][-1], str)}
+    out: dict[int, int] = {}
+    for index, err in enumerate(errors):
+        if err["type"] != "extra_forbidden" or not err["loc"] or not isinstance(err["loc"][-1], str):
+            continue
+        record = tuple(err["loc"][:-1])
+        names = [name for (where, name), i in missing.items() if where == record and i not in out.values()]
+        guess = suggest(err["loc"][-1], names)
+        if guess:
+            out[index] = missing[(record, guess)]
+    return out
 
 
 def _one(err: dict, loc: tuple, model: type[BaseModel], loaded: LoadedYaml, prefix: tuple) -> Problem:
@@ -84,7 +121,7 @@ def _one(err: dict, loc: tuple, model: type[BaseModel], loaded: LoadedYaml, pref
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     owner = _model_at(model, loc[len(prefix):]) if loc[len(prefix):] else model
     field = _field_by_alias(owner, name) if owner and isinstance(loc[-1], str) else None
-    doc = (field.description or "").split("\n")[0] if field else ""
+    doc = _first_line_of_doc(owner, name) if field else ""
     where: Location
     hint = ""
 
@@ -112,11 +149,25 @@ def _one(err: dict, loc: tuple, model: type[BaseModel], loaded: LoadedYaml, pref
         code=kind.replace("_", "-"),
         message=message,
         field=format_path(loc),
+        path=loc,
         hint=hint,
     )
 
 
-_DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2024-03-01, and check the day exists in that month"
+_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "O": "0", "o": "0"})
+
+
+def _number_hint(name: str, value: Any) -> str:
+    """'Without quotes' only for a number that was quoted; a letter that looks like a digit is named."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text.isdigit():
+        return f"write it without quotes: {name}: {text}"
+    digits = text.translate(_LOOKALIKES)
+    if text and digits.isdigit():
+        letters = [f"'{c}'" for c in dict.fromkeys(c for c in text if not c.isdigit())]
+        what = "is a letter, not a digit" if len(letters) == 1 else "are letters, not digits"
+        return f"did you mean {name}: {digits}? ({' and '.join(letters)} {what})"
+    return f"write a whole number, e.g. {name}: 2021" if name == "year" else "write a whole number"
 
 
 def _value_message(kind: str, name: str, value: Any, ctx: dict, msg: str, doc: str) -> tuple[str, str]:
@@ -134,17 +185,14 @@ def _value_message(kind: str, name: str, value: Any, ctx: dict, msg: str, doc: s
             hint = f"'{name}' holds one piece of text; check the indentation of the lines below it"
         return f"{label} should be text, not {describe(value)}", hint
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return (f"{label} should be a whole number, not {describe(value)}",
-                f"write it without quotes, e.g. {name}: 2021" if name == "year" else "write a whole number")
+        return f"{label} should be a whole number, not {describe(value)}", _number_hint(name, value)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         lo = ctx.get("ge", ctx.get("gt"))
         hi = ctx.get("le", ctx.get("lt"))
         bound = f"at least {lo}" if lo is not None else f"at most {hi}"
         return f"{label} must be {bound}, not {value}", "check for a typo in the number"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
-        reason = ctx.get("error", "")
-        reason = f" ({reason})" if reason else ""
-        return f"{label} is not a real date: {describe(value)}{reason}", _DATE_HINT
+        return date_words(label, name, value)
     if kind in ("enum", "literal_error"):
         expected = ctx.get("expected", "")
         options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",") if o.strip()]

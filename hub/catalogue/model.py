@@ -1,9 +1,8 @@
 """The catalogue's data model: one pydantic model per kind of record, one per data file.
 
-This module is the single source of truth for what editors may write: the
-validator, the JSON Schema under ``data/schema/`` (``python -m hub schema``)
-and the field reference in CONTRIBUTING.md are all generated from it. Each
-field's docstring is what editors read, so it is written for them.
+This module is the single source of truth for what editors may write: the validator, the JSON Schema
+under ``data/schema/`` (``python -m hub schema``) and the field reference in CONTRIBUTING.md are all
+generated from it. Each field's docstring is what editors read, so it is written for them.
 
 Conventions (issue #3): every record has an ``id`` (a lower-case slug, unique
 across all data files) and a ``title`` (``name`` for organisations and
@@ -21,6 +20,8 @@ from pydantic_core import PydanticCustomError
 
 from hub.catalogue.fields import (
     EMPTY_LIST,
+    QUOTED,
+    Author,
     Doi,
     Email,
     Label,
@@ -107,7 +108,7 @@ class Resource(Record):
     """The published title (as on the publisher's page or journal record)."""
     alt_titles: list[Text] = EMPTY_LIST
     """Other wordings of the title (e.g. as the seed page quoted it), kept so that search finds them."""
-    authors: list[Text] = EMPTY_LIST
+    authors: list[Author] = EMPTY_LIST
     """Authors as 'Surname Initials', in published order, e.g. `Kapur N`."""
     organisation: Text | None = None
     """Publisher or issuing body for guidance and reports, e.g. `NICE`, `NHS England`."""
@@ -306,9 +307,9 @@ class Organisation(Record):
     phone: Phone | None = None
     """Main phone number, in quotes, e.g. `"0115 880 0280"`."""
     helpline: Phone | None = None
-    """Helpline number, when it has one."""
-    text: Text | None = None
-    """Text (SMS) support, e.g. `07537 432444`."""
+    """Helpline number, when it has one, in quotes, e.g. `"0808 800 8088"`."""
+    text: Annotated[Text, QUOTED] | None = None
+    """Text (SMS) support, in quotes, e.g. `"07537 432444"`."""
     other_phones: list[ExtraPhone] = EMPTY_LIST
     """Other numbers, each with a `label` and a `phone`."""
     contact_note: Markdown | None = None
@@ -407,8 +408,8 @@ class Helpline(Record):
     """The service's name, e.g. `Samaritans`."""
     how: HelplineHow
     """`phone`, `text` or `email`."""
-    contact: Label
-    """The number, text short code or address, e.g. `116 123`."""
+    contact: Annotated[Label, QUOTED]
+    """The number, text short code or address, in quotes, e.g. `"116 123"`."""
     then: Text | None = None
     """What to do after calling, e.g. `choose option 2`."""
     who: Text

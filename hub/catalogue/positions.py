@@ -1,8 +1,9 @@
 """Positions in the data: a path such as ``("resources", 12, "url")``, how it is written, where it stands.
 
 `Path_` names a value by the keys and indexes leading to it; `format_path` writes it as
-``resources[12].url`` (in messages and findings); `walk_to` follows it down the composed nodes to the
-line and column it stands at (a `Location`), which is how `LoadedYaml.locate` answers.
+``resources[12].url`` (the `field` of a problem, for tools: counted from 0); `describe_path` as people
+count, ``the 13th resource (nice-ng225), url`` (what is printed); `walk_to` follows it down the composed
+nodes to the line and column it stands at (a `Location`), which is how `LoadedYaml.locate` answers.
 """
 
 from __future__ import annotations
@@ -69,3 +70,66 @@ def format_path(path: Path_) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+RECORD_NAMES = {"resources": "resource", "sections": "section", "subsections": "subsection", "topics": "topic",
+                "events": "event", "talks": "talk", "measures": "measure", "organisations": "organisation",
+                "other_phones": "other phone", "people": "person", "phases": "phase", "figures": "figure",
+                "helplines": "helpline", "sources": "source", "terms": "term", "not_duplicates": "entry",
+                "cited_on_purpose": "entry"}
+"""What one record of each list is called in messages (``resources`` → "the 3rd resource")."""
+
+
+def describe_path(path: Path_, data: object) -> str:
+    """``("resources", 2, "year")`` as people count: ``the 3rd resource (nice-ng225), year``.
+
+    A record is named by its id (what editors search the file for), else by the start of its title
+    or name. Items of a plain list are counted too: ``…, the 2nd of its authors``.
+    """
+    parts: list[str] = []
+    fields: list[str] = []
+    for index, part in enumerate(path):
+        if isinstance(part, int) and index and isinstance(path[index - 1], str):
+            listed = path[index - 1]
+            fields.pop()
+            item = _step(data, part)
+            kind = RECORD_NAMES.get(listed) if item is None or isinstance(item, dict) else None
+            if fields:
+                parts.append(".".join(fields))
+                fields = []
+            if kind:
+                article = "the " if not parts else ""
+                parts.append(f"{article}{ordinal(part + 1)} {kind}{_naming(item)}")
+            else:
+                parts.append(f"the {ordinal(part + 1)} item of {listed}" if not parts or not parts[-1].endswith(
+                    ")") else f"the {ordinal(part + 1)} of its {listed}")
+            data = item
+        else:
+            fields.append(str(part))
+            data = _step(data, part)
+    if fields:
+        parts.append(".".join(fields))
+    return ", ".join(parts)
+
+
+def ordinal(number: int) -> str:
+    """1 → 1st, 2 → 2nd, 11 → 11th, 23 → 23rd."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _step(data: object, part: str | int) -> object:
+    if isinstance(part, int):
+        return data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+    return data.get(part) if isinstance(data, dict) else None
+
+
+def _naming(record: dict) -> str:
+    for key in ("id", "title", "name"):
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            text = " ".join(value.split())
+            if key == "id" and len(text) <= 60:
+                return f" ({text})"
+            return f" ('{text[:40]}…')" if len(text) > 40 else f" ('{text}')"
+    return ""

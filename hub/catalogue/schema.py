@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hub.catalogue.fielddocs import documented
 from hub.catalogue.model import DATA_FILES
 
 SCHEMA_BASE = "https://selfharm-care-hub.invalid/schema/"
@@ -19,7 +20,7 @@ SCHEMA_BASE = "https://selfharm-care-hub.invalid/schema/"
 def schema_for(name: str) -> dict:
     model = DATA_FILES[name]
     stem = name.removesuffix(".yaml")
-    schema = model.model_json_schema(by_alias=True)
+    schema = documented(model).model_json_schema(by_alias=True)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{SCHEMA_BASE}{stem}.schema.json",

@@ -2,9 +2,9 @@
 
 `Loader` is PyYAML's C loader (libyaml) with the scalar resolution taken out: plain scalars are
 tagged `IMPLICIT` and resolved later by the YAML 1.2 rules (`hub.catalogue.scalars`). `compose`
-gives the node tree; `syntax_problem`, `composer_problem` and `unsafe_event` turn a syntax error, an
-anchor defined twice, an alias or a tag that is not in `SAFE_TAGS` into a `Problem` at its place,
-with a hint for the person editing the file. Nothing is ever constructed from a tag.
+gives the node tree; `composer_problem` and `unsafe_event` turn an anchor defined twice, an alias or a
+tag that is not in `SAFE_TAGS` into a `Problem` at its place, with a hint for the person editing the
+file; `syntax_problem` (`hub.catalogue.syntaxwords`) does so for a syntax error. Nothing is ever constructed from a tag.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import Node, ScalarNode
 
 from hub.catalogue.scalars import IMPLICIT, STR
+from hub.catalogue.syntaxwords import syntax_problem
 from hub.problems import Problem
 
 # Standard YAML tags that only say what the value already is. Anything else
@@ -48,33 +49,10 @@ def compose(text: str) -> Node | None:
     return libyaml.compose(text, Loader=Loader)
 
 
-def syntax_problem(exc: libyaml.MarkedYAMLError, shown: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    what = exc.problem or "the YAML cannot be read"
-    hint = "check the indentation and punctuation on this line and the one above"
-    if "mapping values are not allowed" in what:
-        hint = ("a value containing ': ' must be quoted, e.g. title: \"Self-harm: a review\"; "
-                "otherwise check the indentation")
-    elif "could not find expected ':'" in what:
-        hint = "each line in a record is 'field: value'; check for a missing colon or a stray line"
-    elif "expected ',' or ']'" in what or "expected ',' or '}'" in what:
-        hint = "a list or mapping in brackets is not closed; add the missing ']' or '}'"
-    elif "found unexpected end of stream" in what or "found unexpected end" in what:
-        hint = "a quoted value is not closed; add the closing quote"
-    return Problem(
-        shown,
-        mark.line + 1 if mark else None,
-        mark.column + 1 if mark else None,
-        "yaml-syntax",
-        f"YAML syntax error: {what}",
-        hint=hint,
-    )
-
-
 def composer_problem(exc: libyaml.MarkedYAMLError, text: str, shown: str) -> Problem:
     mark = exc.problem_mark
     if "duplicate anchor" not in (exc.context or "") or mark is None:
-        return syntax_problem(exc, shown)
+        return syntax_problem(exc, text, shown)
     name = re.match(r"&([^\s,\[\]{}]*)", text[mark.index:])
     anchor = f"&{name.group(1)}" if name else "&"
     return Problem(

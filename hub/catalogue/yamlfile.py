@@ -244,19 +244,19 @@ def _load_carefully(text: str, result: LoadedYaml) -> LoadedYaml:
                 if problem and listing.keep(problem):
                     unsafe.append(problem)
     except libyaml.MarkedYAMLError as exc:
-        result.problems.append(syntax_problem(exc, shown))
+        # After a second '---' the rest of the file reads as a new document, often with the indentation
+        # of the first: the '---' is the mistake to report, not what libyaml then stumbles on.
+        result.problems.append(_second_document(shown, second_document) if second_document
+                               else syntax_problem(exc, text, shown))
         return result
-    except libyaml.YAMLError as exc:  # pragma: no cover - the parser raises marked errors for syntax
-        result.problems.append(Problem(shown, None, None, "yaml-syntax", f"YAML syntax error: {exc}"))
+    except libyaml.YAMLError:  # pragma: no cover - the parser raises marked errors for syntax
+        result.problems.append(Problem(shown, None, None, "yaml-syntax", "the file cannot be read as YAML",
+                                       hint="check its indentation and punctuation"))
         return result
 
     result.problems.extend(unsafe + listing.notes())
     if second_document is not None:
-        result.problems.append(Problem(
-            shown, second_document.line + 1, second_document.column + 1, "many-documents",
-            "this file holds a second document starting here; a data file holds one document",
-            hint="remove the line '---' (and check that what follows it belongs in this file)",
-        ))
+        result.problems.append(_second_document(shown, second_document))
     if result.problems:
         return result
 
@@ -283,6 +283,14 @@ def _build_into(result: LoadedYaml, node: Node, strict: bool = False) -> LoadedY
     result.root = node
     result.values = builder.count
     return result
+
+
+def _second_document(shown: str, mark) -> Problem:
+    return Problem(
+        shown, mark.line + 1, mark.column + 1, "many-documents",
+        "this file holds a second document starting here; a data file holds one document",
+        hint="remove the line '---' (and check that what follows it belongs in this file)",
+    )
 
 
 def _empty(shown: str) -> Problem:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import click
 
+from hub.catalogue.yamlfile import paused_gc
 from hub.commands import data_option
-from hub.editor.crossref import Crossref, base_url
 from hub.editor.findings import CHECKS, Finding, Review
-from hub.editor.retractions import apply_notices
 from hub.editor.review import review as run_review
-from hub.editor.reviewed import mark_reviewed
 from hub.editor.settings import load_settings
 from hub.exitcodes import ExitCode
-from hub.problems import Problem, Severity
+from hub.problems import Problem, Severity, github_data, github_property
 
 HELP = """The editorial health report: resources due for review, superseded
 guidance still cited, possible duplicates, wording that safe-messaging
@@ -34,11 +33,20 @@ last_reviewed, changing only that line of data/resources.yaml. It refuses the
 day a record was added (the site does not show that as a review), a day
 before it or in the future, and then writes nothing (exit status 1).
 
+--only CHECK runs that check alone (again for more): stale, superseded,
+duplicates, wording or no-link. `--only wording --format github` is the pull
+requests' wording check: a warning at the line of each word to reconsider,
+and the list in the job summary, in a second or two and offline.
+
 A health report does not fail: the exit status is 0 whatever it finds.
 With --strict it is 1 when there is any warning or error (a notice that
 --apply could not add is reported as an error). It is 2 for usage
 errors, and when --online could not reach Crossref at all (the rest of the
 report is still printed)."""
+
+ONLY = {"stale": "stale", "superseded": "superseded", "duplicates": "duplicates", "wording": "language",
+        "no-link": "no-link"}
+"""`--only`'s names for the checks (the word list's check is "wording" to editors)."""
 
 MAX_PER_CHECK = 60
 """Findings listed per check in Markdown (a GitHub issue holds at most 65,536 characters)."""
@@ -48,8 +56,11 @@ MAX_PER_CHECK = 60
 @data_option
 @click.option("--editorial", "editorial", type=click.Path(file_okay=False, path_type=Path),
               default=Path("editorial"), show_default=True, help="Folder of the word list and review settings.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="text for people, markdown for the monthly issue, json for tools.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "github"]), default="text",
+              show_default=True, help="text for people, markdown for the monthly issue, json for tools, github "
+              "for annotations on a pull request's lines (and every finding in the job summary).")
+@click.option("--only", "only", multiple=True, type=click.Choice(list(ONLY)), metavar="CHECK",
+              help="Run only this check (repeat for more): " + ", ".join(ONLY) + ".")
 @click.option("--online", is_flag=True, help="Also check every DOI with Crossref (needs the internet).")
 @click.option("--apply", "apply", is_flag=True, help="With --online: add a notice to each flagged paper.")
 @click.option("--crossref-url", metavar="URL", help="Crossref API address (default: crossref.base_url in editorial/review.yaml, or "
@@ -61,8 +72,8 @@ MAX_PER_CHECK = 60
               help="With --mark-reviewed: the day of the review (for tests; default today).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True, help="Pretend today is this date.")
 @click.argument("ids", nargs=-1, metavar="[IDS]...")
-def review(data_dir: Path, editorial: Path, fmt: str, online: bool, apply: bool, crossref_url: str | None,
-           strict: bool, mark: bool, review_date: dt.datetime | None, today: dt.datetime | None,
+def review(data_dir: Path, editorial: Path, fmt: str, only: tuple[str, ...], online: bool, apply: bool,
+           crossref_url: str | None, strict: bool, mark: bool, review_date: dt.datetime | None, today: dt.datetime | None,
            ids: tuple[str, ...]) -> ExitCode:
     if mark or ids or review_date:
         return _mark(data_dir, ids, mark, review_date, today, online or apply)
@@ -70,15 +81,28 @@ def review(data_dir: Path, editorial: Path, fmt: str, online: bool, apply: bool,
         raise click.UsageError("--apply needs --online (the notices come from Crossref)")
     client = None
     if online:
+        from hub.editor.crossref import Crossref, base_url  # requests: only when Crossref is asked
+
         settings, _ = load_settings(editorial, Path.cwd())  # its problems are in the report's setup problems
         client = Crossref(base_url(crossref_url, settings.crossref.base_url), mailto=settings.crossref.mailto,
                           timeout=settings.crossref.timeout_seconds)
-    result = run_review(data_dir, Path.cwd(), editorial, today.date() if today else None, client)
+    with paused_gc(freeze=True):  # one run over every record: nothing to collect until the process exits
+        result = run_review(data_dir, Path.cwd(), editorial, today.date() if today else None, client,
+                            {ONLY[o] for o in only} | ({"crossref"} if online else set()) if only else None)
     applied: list[str] = []
     not_applied: list[Problem] = []
     if apply and result.to_apply():
+        from hub.editor.retractions import apply_notices
+
         applied, not_applied = apply_notices(data_dir, Path.cwd(), result)
-    if fmt == "json":
+    if fmt == "github":
+        click.echo(to_github(result))
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:  # annotations stop at 10 per kind and step; the job summary lists every finding
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(github_summary(result) + "\n")
+        click.echo(f"{len(result.findings)} finding(s): see the annotations and the job summary", err=True)
+    elif fmt == "json":
         click.echo(to_json(result, applied, not_applied))
     elif fmt == "markdown":
         click.echo(to_markdown(result, applied, not_applied))
@@ -101,6 +125,8 @@ def _mark(data_dir: Path, ids: tuple[str, ...], mark: bool, review_date: dt.date
         raise click.UsageError("--mark-reviewed cannot be combined with --online or --apply")
     now = today.date() if today else dt.date.today()
     day = review_date.date() if review_date else now
+    from hub.editor.reviewed import mark_reviewed
+
     changed, problems = mark_reviewed(data_dir, Path.cwd(), list(ids), day, now)
     if problems:
         for problem in problems:
@@ -151,10 +177,8 @@ def to_text(result: Review, applied: list[str], not_applied: list[Problem] | Non
     lines = ["Editorial review", *_intro(result), *_applied(applied)]
     for problem in [*(not_applied or []), *result.setup_problems]:
         lines += ["", problem.render(show_source=False)]
-    for check, title in CHECKS.items():
+    for check, title in result.shown().items():
         found = result.of(check)
-        if check == "crossref" and not result.online:
-            continue
         if check == "crossref" and result.crossref_unreachable:
             lines += ["", f"== {title}: NOT CHECKED (Crossref could not be reached)"]
             continue
@@ -190,9 +214,7 @@ def to_markdown(result: Review, applied: list[str], not_applied: list[Problem] |
     lines += [_md(x) for x in _applied(applied)]
     lines += ["| Check | 🔴 errors | 🟠 warnings | ⚪ notices |", "| --- | --- | --- | --- |"]
     counts = _counts(result)
-    for check, title in CHECKS.items():
-        if check == "crossref" and not result.online:
-            continue
+    for check, title in result.shown().items():
         c = counts[check]
         if check == "crossref" and result.crossref_unreachable:
             lines.append(f"| {title} | not checked | not checked | not checked |")
@@ -205,9 +227,9 @@ def to_markdown(result: Review, applied: list[str], not_applied: list[Problem] |
     if result.setup_problems:
         lines += ["", "### Problems with the editorial files", ""]
         lines += [f"- `{p.location()}` {_md(p.message)}" for p in result.setup_problems]
-    for check, title in CHECKS.items():
+    for check, title in result.shown().items():
         found = result.of(check)
-        if not found or (check == "crossref" and not result.online):
+        if not found:
             continue
         lines += ["", f"### {title} ({len(found)})", ""]
         shown = found[:MAX_PER_CHECK]
@@ -243,3 +265,38 @@ def to_json(result: Review, applied: list[str], not_applied: list[Problem] | Non
         "findings": [item(f) for f in result.findings],
     }, indent=2, ensure_ascii=False)
 
+
+
+GITHUB_TITLES = {"language": "Wording"}
+"""An annotation's title: the check's name where editors know it by one, else the finding's code."""
+
+
+def to_github(result: Review) -> str:
+    """One workflow command per finding (and setup problem), at the line and column of the text it is about."""
+    lines = []
+    items = [(None, p) for p in result.setup_problems] + [(f.check, f.problem) for f in result.findings]
+    for check, p in items:
+        props = f"file={github_property(p.file)}"
+        if p.line is not None:
+            props += f",line={p.line}" + (f",col={p.column}" if p.column is not None else "")
+        title = GITHUB_TITLES.get(check or "", p.code)
+        message = (f"{p.field}: " if p.field else "") + p.message + (f"\nhint: {p.hint}" if p.hint else "")
+        lines.append(f"::{p.severity.value} {props},title={github_property(title)}::{github_data(message)}")
+    return "\n".join(lines)
+
+
+def github_summary(result: Review) -> str:
+    """Every finding, with its fix, as a Markdown list for the job summary."""
+    shown = result.shown()
+    heading = "Wording check" if set(shown) == {"language"} else "Editorial review"
+    out = [f"### {heading} (`python -m hub review`)", ""]
+    for p in result.setup_problems:
+        out.append(f"- `{p.location()}` {_md(p.message)}")
+    for check, title in shown.items():
+        found = result.of(check)
+        out.append(f"{title}: {len(found) or 'nothing found'}" + ("" if len(shown) == 1 else "  "))
+        out += [_md_item(f).replace("- [ ] ", "- ", 1) for f in found]
+    if set(shown) == {"language"}:
+        out += ["", "Reword, following the word list in CONTRIBUTING.md (“Language”); a quoted or italicised "
+                "title of a published work is exempt. These are warnings: the check does not fail."]
+    return "\n".join(out)

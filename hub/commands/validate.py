@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -12,9 +11,9 @@ import click
 from hub.catalogue.checks import Validation
 from hub.catalogue.checks import validate as run_validate
 from hub.catalogue.vocabulary import ResourceType
-from hub.commands import data_option
+from hub.commands import data_option, write_job_summary
 from hub.exitcodes import ExitCode
-from hub.problems import Severity, github_data, github_property
+from hub.problems import Severity, github_data, github_property, sort_problems
 
 HELP = """Check every data file and report every problem, one per line as
 path:line:column, with the field and how to fix it.
@@ -34,12 +33,14 @@ Exit status: 0 when there are no errors (notices and warnings allowed),
 @click.option("--no-source", is_flag=True, help="Do not print the offending line under each problem.")
 def validate(data_dir: Path, strict: bool, fmt: str, list_notices: bool, no_source: bool) -> ExitCode:
     result = run_validate(data_dir, root=Path.cwd())
+    editorial = data_dir.parent / "editorial"  # beside the data folder, as hub review finds it
+    if editorial.is_dir():  # ids named in editorial/*.yaml are checked like the data's (issue #15)
+        from hub.editor.editorial_ids import editorial_problems
+
+        result.problems = sort_problems(result.problems + editorial_problems(editorial, result.load, Path.cwd()))
     if fmt == "github":
         click.echo(github_annotations(result, strict))
-        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary_file:  # annotations stop at 10 per kind and step; the job summary lists every problem
-            with open(summary_file, "a", encoding="utf-8") as handle:
-                handle.write(markdown_report(result, strict) + "\n")
+        write_job_summary(markdown_report(result, strict))
         print_report(result, strict, show_source=False, list_notices=list_notices, problems=False)
     elif fmt == "json":
         click.echo(json.dumps({
@@ -79,7 +80,8 @@ def github_annotations(result: Validation, strict: bool = False) -> str:
         props = f"file={github_property(p.file)}"
         if p.line is not None:
             props += f",line={p.line}" + (f",col={p.column}" if p.column is not None else "")
-        message = (f"{p.field}: " if p.field else "") + p.message + (f"\nhint: {p.hint}" if p.hint else "")
+        message = ((f"{p.where}: " if p.where else "") + p.message + (f"\nhint: {p.hint}" if p.hint else "")
+                   + f"\nsee: {p.guide}")
         lines.append(f"::{level} {props},title={github_property(p.code)}::{github_data(message)}")
     return "\n".join(lines)
 
@@ -94,7 +96,7 @@ def markdown_report(result: Validation, strict: bool = False) -> str:
     if listed:
         out += ["| Where | Problem | How to fix it |", "| --- | --- | --- |"]
         for p in listed:
-            what = (f"{p.field}: " if p.field else "") + p.message
+            what = (f"{p.where}: " if p.where else "") + p.message + f" (`{p.code}`)"
             out.append(f"| `{cell(p.location())}` | {p.severity.value}: {cell(what)} | {cell(p.hint)} |")
         out.append("")
     out += [f"    {line}" for line in summary(result, strict).splitlines()]

@@ -60,6 +60,8 @@ class Node:
     """Comments after the last entry of a collection ('' = blank line)."""
     one_line_flow: int | None = None
     """For ``[a, b]`` written on one line: that line (its end-of-line comment belongs to the key)."""
+    quoted: bool = False
+    """Text printed in double quotes whatever it holds (a phone number; set by the printer from the model)."""
 
     @property
     def is_collection(self) -> bool:
@@ -134,12 +136,18 @@ def parse(text: str, shown: str, loaded: LoadedYaml | None = None) -> tuple[Docu
     src = text if text.endswith("\n") else text + "\n"
     lines = src.split("\n")[:-1]
     layout = _Layout(lines)
-    tokens, composed = _compose(src)
+    # A tab after the last value of a line: the loader (libyaml) takes it as the line's end, ruamel's
+    # scanner refuses it. A space in its place keeps every column; the safety check in hub.editor.fmt
+    # still compares the result with what the loader read.
+    tokens, composed = _compose(_TRAILING_TABS.sub(lambda m: " " * len(m.group()), src))
     for token in tokens:
         layout.add(token)
     root = _Builder(layout).node(composed) if composed is not None else Node("scalar")
     _attach_comments(root, layout)
     return Document(shown, text, lines, root, loaded, layout), []
+
+
+_TRAILING_TABS = re.compile(r"[ \t]*\t[ \t]*(?=\n)")
 
 
 def _compose(src: str) -> tuple[list, Any]:

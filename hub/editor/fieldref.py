@@ -15,13 +15,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from hub.catalogue.fielddocs import documented
 from hub.catalogue.fields import DOI_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, SLUG_PATTERN
 from hub.catalogue.model import DATA_FILES
-from hub.editor.fields import field_models, field_spec
+from hub.catalogue.yamlfile import load_yaml
+from hub.editor.fields import field_models, field_spec, quoted_keys
 from hub.editor.settings import EDITORIAL_FILES, load_language
-from hub.problems import Problem
+from hub.problems import Problem, display_path
 
-BLOCKS = ("fields", "language")
+BLOCKS = ("fields", "language", "ids")
 """Generated blocks: each lives between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``."""
 
 _REF_WORDS = {"resource": "a resource (in `resources:`)", "topic": "a topic (in `topics:`)",
@@ -67,7 +69,8 @@ def _describe(schema: dict, defs: dict, ref: str | None) -> str:
     if fmt == "date":
         return "a date, YYYY-MM-DD"
     if fmt == "uri":
-        return "a web address starting with https:// (or mailto:, tel:)"
+        return ("a web address starting with https:// (http:// is accepted with a warning; "
+                "or mailto:, tel:)")
     if pattern == EMAIL_PATTERN:
         return "an email address"
     if pattern == PHONE_PATTERN:
@@ -84,13 +87,17 @@ def _cell(text: str) -> str:
 
 
 def _table(model: type[BaseModel]) -> list[str]:
-    schema = model.model_json_schema(by_alias=True)
+    schema = documented(model).model_json_schema(by_alias=True)
     defs = schema.get("$defs", {})
     lines = ["| Field | | What to write |", "| --- | --- | --- |"]
+    quoted = quoted_keys(model)
     for name, info in model.model_fields.items():
         key = info.alias or name
         prop = schema["properties"][key]
         what = _describe(prop, defs, field_spec(model, key).ref)
+        if key in quoted:  # the rule hub fmt applies: following the reference passes the layout check
+            what = what.replace(" (a number may be written without quotes)", "") + \
+                ", always written in double quotes (an unquoted number loses its leading 0)"
         doc = (info.description or "").strip()
         need = "required" if info.is_required() else "optional"
         default = [] if info.default_factory is list else info.default
@@ -154,6 +161,32 @@ def render_language(editorial: Path) -> tuple[str, list[Problem]]:
     return "\n".join(lines) + "\n", problems
 
 
+def render_ids(data_dir: Path) -> tuple[str, list[Problem]]:
+    """The subsection and topic ids of data/resources.yaml, for editors who cannot run `hub new`.
+
+    Read from the file as it is (not validated: a record with an error elsewhere still lists its id);
+    with a problem that stops the file being read, the problems are returned instead."""
+    path = data_dir / "resources.yaml"
+    loaded = load_yaml(path, display_path(path))
+    if loaded.problems or not isinstance(loaded.data, dict):
+        return "", loaded.problems
+    lines = ["*Generated from `data/resources.yaml` by `python -m hub docs`: do not edit by hand. A list "
+             "that is behind the data never fails a check.*", "",
+             "Subsections, for listing a resource (add its id to the subsection's `resources:`):", "",
+             "| Section | Subsection id | Heading |", "| --- | --- | --- |"]
+    for section in _dicts(loaded.data.get("sections")):
+        where = f"{section.get('number', '')}. {section.get('title', '')}".strip(". ")
+        for sub in _dicts(section.get("subsections")):
+            lines.append(f"| {_cell(where)} | `{sub.get('id', '')}` | {_cell(str(sub.get('title', '')))} |")
+    lines += ["", "Topics, for a resource's `topics:` list:", "", "| Topic id | Topic |", "| --- | --- |"]
+    lines += [f"| `{t.get('id', '')}` | {_cell(str(t.get('title', '')))} |" for t in _dicts(loaded.data.get("topics"))]
+    return "\n".join(lines) + "\n", []
+
+
+def _dicts(value: object) -> list[dict]:
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
 def replace_block(text: str, name: str, content: str) -> str | None:
     """``text`` with the block ``name`` replaced, or None when its markers are missing."""
     pattern = re.compile(rf"(<!-- {name}:start -->\n)(.*?)(<!-- {name}:end -->)", re.DOTALL)
@@ -162,12 +195,18 @@ def replace_block(text: str, name: str, content: str) -> str | None:
     return pattern.sub(lambda m: m.group(1) + "\n" + content + "\n" + m.group(3), text, count=1)
 
 
-def update(text: str, editorial: Path) -> tuple[str, list[str], list[Problem]]:
-    """Every generated block refreshed; also the names of blocks whose markers are missing, and the
-    problems of the files the blocks come from (with any problem, the text must not be written)."""
+def update(text: str, editorial: Path, data_dir: Path | None = None) -> tuple[str, list[str], list[Problem]]:
+    """Every generated block refreshed (the ids block only with ``data_dir``); also the names of blocks
+    whose markers are missing, and the problems of the files the blocks come from (with any problem,
+    the text must not be written)."""
     missing = []
     language, problems = render_language(editorial)
-    for name, content in (("fields", render_fields()), ("language", language)):
+    blocks = [("fields", render_fields()), ("language", language)]
+    if data_dir is not None:
+        ids, id_problems = render_ids(data_dir)
+        problems += id_problems
+        blocks.append(("ids", ids))
+    for name, content in blocks:
         new = replace_block(text, name, content)
         if new is None:
             missing.append(name)

@@ -19,7 +19,8 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from hub.catalogue.fields import Ref, inner_model
+from hub.catalogue.fielddocs import documented
+from hub.catalogue.fields import Quoted, Ref, inner_model
 
 
 def field_models(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
@@ -50,7 +51,7 @@ class FieldSpec:
 
 
 def field_spec(model: type[BaseModel], key: str) -> FieldSpec:
-    name, info = next((n, i) for n, i in model.model_fields.items() if (i.alias or n) == key)
+    name, info = next((n, i) for n, i in documented(model).model_fields.items() if (i.alias or n) == key)
     base, is_list, ref = unwrap(info.annotation, info.metadata)
     choices: tuple = ()
     if isinstance(base, type) and issubclass(base, Enum):
@@ -76,3 +77,15 @@ def unwrap(annotation: Any, metadata: list) -> tuple[Any, bool, str | None]:
             is_list, annotation = True, get_args(annotation)[0]
         else:
             return annotation, is_list, ref
+
+
+def quoted_keys(model: type[BaseModel]) -> frozenset[str]:
+    """The keys whose text is always written in double quotes (phone numbers: `hub.catalogue.fields.Quoted`)."""
+    return frozenset(info.alias or name for name, info in model.model_fields.items()
+                     if any(isinstance(m, Quoted) for m in info.metadata) or _has_quoted(info.annotation))
+
+
+def _has_quoted(annotation: Any) -> bool:
+    if get_origin(annotation) is Annotated and any(isinstance(m, Quoted) for m in annotation.__metadata__):
+        return True
+    return any(_has_quoted(arg) for arg in get_args(annotation))

@@ -61,6 +61,13 @@ class Review:
     dois_checked: int = 0
     crossref_unreachable: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    ran: set[str] | None = None
+    """The checks that ran (`hub review --only`); None when all of them did."""
+
+    def shown(self) -> dict[str, str]:
+        """The key and heading of each check in the report: those that ran, Crossref's only when asked."""
+        return {check: title for check, title in CHECKS.items()
+                if (self.ran is None or check in self.ran) and (check != "crossref" or self.online)}
 
     def of(self, check: str) -> list[Finding]:
         return [f for f in self.findings if f.check == check]

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from hub.catalogue.model import DATA_FILES
 from hub.catalogue.reading import read_text
 from hub.catalogue.yamlfile import load_yaml_text
+from hub.editor.changes import Change, describe
 from hub.editor.document import Document, comment_counts, parse
 from hub.editor.printer import render
 from hub.editor.settings import EDITORIAL_FILES
@@ -40,6 +41,12 @@ class Formatted:
     @property
     def changed(self) -> bool:
         return self.after is not None and self.after != self.before
+
+    def changes(self) -> list[Change]:
+        """What would change, as instructions at the editor's lines (`hub.editor.changes`)."""
+        if not self.changed or self.after is None:
+            return []
+        return describe(self.before, self.after)
 
     def diff(self) -> str:
         if not self.changed or self.after is None:

@@ -7,7 +7,9 @@ The layout (agreed with the data files' authors, and what `hub fmt` writes):
 * fields in the order of the model (`hub.catalogue.model`), unknown fields kept at the end
   of their record so the validator can still report them;
 * text plain where YAML reads it back as the same text, otherwise in double
-  quotes (single quotes when the text holds ``"`` but no ``'``);
+  quotes (single quotes when the text holds ``"`` but no ``'``); phone numbers
+  (fields marked `hub.catalogue.fields.Quoted`) always in double quotes, so that
+  the rule editors follow has no exception;
 * text longer than `FOLD_AT` characters as a folded block (``>-``) wrapped at
   column `FOLD_AT`; a folded or literal block an editor already wrote keeps its
   line breaks (as Black keeps a magic trailing comma), so editing a paragraph
@@ -37,7 +39,7 @@ from ruamel.yaml.nodes import ScalarNode
 
 from hub.catalogue.scalars import scalar_value
 from hub.editor.document import Entry, Node
-from hub.editor.fields import field_models
+from hub.editor.fields import field_models, quoted_keys
 
 FOLD_AT = 100
 """Text longer than this is folded (``>-``), wrapped so no line passes this column."""
@@ -136,6 +138,8 @@ def _scalar_lines(node: Node, indent: int) -> list[str]:
     pad = " " * indent
     if node.block is not None:
         return [node.block.header] + [pad + x if x else "" for x in node.block.lines]
+    if node.quoted and isinstance(node.value, str) and not _NOT_PRINTABLE.search(node.value):
+        return [quote(node.value)]
     if isinstance(node.value, str):
         folded = fold(node.value, indent)
         if folded:
@@ -203,8 +207,11 @@ def _prepare(node: Node, model: type[BaseModel] | None) -> None:
         order = {key: i for i, key in enumerate(fields)}
         node.entries.sort(key=lambda e: order.get(e.key or "", len(order)))
     fields = field_models(model) if node.kind == "map" and model is not None else {}
+    quoted = quoted_keys(model) if fields else frozenset()
     for entry in node.entries:
         child_model = fields.get(entry.key or "") if node.kind == "map" else model
+        if entry.key in quoted and entry.value.kind == "scalar" and entry.value.block is None:
+            entry.value.quoted = True
         if entry.value.is_collection:
             _prepare(entry.value, child_model)
         if len(entry.eol) > 1:

@@ -20,11 +20,11 @@ The settings come from `hub.editor.settings`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from hub.catalogue.checks import validate
@@ -34,34 +34,45 @@ from hub.catalogue.model import DATA_FILES, Event, Measure, Organisation, Resour
 from hub.catalogue.positions import format_path
 from hub.catalogue.vocabulary import Status
 from hub.catalogue.yamlfile import LoadedYaml
-from hub.editor import crossref as cr
+from hub.editor.editorial_ids import editorial_problems
 from hub.editor.fields import field_models
 from hub.editor.findings import CHECKS, Finding, Review, finding, records_of
-from hub.editor.retractions import check_crossref
 from hub.editor.settings import ReviewSettings, Term, load_language, load_settings
+from hub.editor.similar import similar_pairs
 from hub.problems import Problem, Severity
+
+if TYPE_CHECKING:  # the Crossref client (and requests) is imported only when --online asks for it
+    from hub.editor import crossref as cr
 
 
 def review(data_dir: Path, root: Path | None = None, editorial: Path | None = None,
-           today: dt.date | None = None, client: cr.Crossref | None = None) -> Review:
-    """Run every check (Crossref's too when a client is given); never raises for bad content."""
+           today: dt.date | None = None, client: cr.Crossref | None = None,
+           only: set[str] | None = None) -> Review:
+    """Run every check, or the `only` ones (Crossref's too when a client is given); never raises for bad content."""
     root = root or data_dir.parent
     editorial = editorial or root / "editorial"
     today = today or dt.date.today()
     settings, setup = load_settings(editorial, root)
     terms, language_problems = load_language(editorial, root)
-    result = Review(today, settings, setup_problems=setup + language_problems)
+    result = Review(today, settings, setup_problems=setup + language_problems, ran=only)
     validation = validate(data_dir, root, today)
     load = validation.load
+    if only is None or only & {"duplicates", "superseded"}:  # the ids in not_duplicates and cited_on_purpose
+        result.setup_problems += editorial_problems(editorial, load, root, settings_problems=False)  # typo'd ids
     result.data_errors = len(validation.errors)
     resources = records_of(load, Resource)
     result.counts = {"resources": len(resources), "dois": sum(1 for _, _, r in resources if r.doi)}
-    result.findings += _stale(load, resources, settings, today)
-    result.findings += _superseded(load, resources, settings)
-    result.findings += _duplicates(load, resources, settings)
-    result.findings += _language(load, terms)
-    result.findings += _no_link(load)
+    checks = {"stale": lambda: _stale(load, resources, settings, today),
+              "superseded": lambda: _superseded(load, resources, settings),
+              "duplicates": lambda: _duplicates(load, resources, settings),
+              "language": lambda: _language(load, terms),
+              "no-link": lambda: _no_link(load)}
+    for check, run in checks.items():
+        if only is None or check in only:
+            result.findings += run()
     if client is not None:
+        from hub.editor.retractions import check_crossref
+
         result.online = True
         check_crossref(result, load, resources, client)
     order = list(CHECKS)
@@ -180,27 +191,18 @@ def _duplicates(load: LoadResult, resources, settings: ReviewSettings) -> list[F
 
     same("DOI", "review-duplicate-doi", lambda r: (r.doi or "").lower())
     same("web address", "review-duplicate-url", lambda r: normalise_url(r.url) if r.url else "")
-    titles = [(s, p, r, [normalise_title(t) for t in [r.title, *r.alt_titles]]) for s, p, r in resources]
-    for i, (s1, p1, a, ta) in enumerate(titles):
-        for s2, p2, b, tb in titles[i + 1:]:
-            if frozenset((a.id, b.id)) in reported or exempt(a, b):
-                continue
-            ratio = max(_ratio(x, y) for x in ta for y in tb)
-            if ratio >= settings.similar_titles:
-                out.append(finding(
-                    "duplicates", load, s2, p2 + ("title",), b.id, "review-similar-title",
-                    f"'{b.id}' and '{a.id}' ({s1}:{_line(load, s1, p1)}) have near-identical titles "
-                    f"({round(ratio * 100)}% alike)",
-                    "if they are the same work, keep one record; if they are different (e.g. two editions), "
-                    "add them to not_duplicates in editorial/review.yaml", Severity.NOTICE))
+    titles = [[normalise_title(t) for t in [r.title, *r.alt_titles]] for _, _, r in resources]
+    for i, j, ratio in similar_pairs(titles, settings.similar_titles):
+        (s1, p1, a), (s2, p2, b) = resources[i], resources[j]
+        if frozenset((a.id, b.id)) in reported or exempt(a, b):
+            continue
+        out.append(finding(
+            "duplicates", load, s2, p2 + ("title",), b.id, "review-similar-title",
+            f"'{b.id}' and '{a.id}' ({s1}:{_line(load, s1, p1)}) have near-identical titles "
+            f"({round(ratio * 100)}% alike)",
+            "if they are the same work, keep one record; if they are different (e.g. two editions), "
+            "add them to not_duplicates in editorial/review.yaml", Severity.NOTICE))
     return out
-
-
-def _ratio(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    matcher = difflib.SequenceMatcher(None, a, b)
-    return matcher.ratio() if matcher.quick_ratio() >= 0.5 else 0.0
 
 
 def _line(load: LoadResult, shown: str, path: tuple) -> int:
@@ -247,11 +249,15 @@ def _language(load: LoadResult, terms: list[Term]) -> list[Finding]:
     return out
 
 
+_field_models = functools.cache(field_models)
+"""Asked once per record and model: thousands of times at 1,000 resources."""
+
+
 def _prose(data: Any, model, path: tuple, record_id: str):
     """Yield ``(path, record id, text)`` for every sentence-like text value of the data."""
     if isinstance(data, dict):
         record_id = data["id"] if isinstance(data.get("id"), str) else record_id
-        fields = field_models(model) if model is not None else {}
+        fields = _field_models(model) if model is not None else {}
         for key, value in data.items():
             if key not in fields or (fields[key] is None and key in NOT_PROSE) \
                     or (model.__name__, key) in PUBLISHED_WORDING:

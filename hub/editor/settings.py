@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError
 
 from hub.catalogue.fields import Email, Record, Slug, Text, Url
-from hub.catalogue.messages import pydantic_problems
+from hub.catalogue.messages import pydantic_problems, suggest
 from hub.catalogue.yamlfile import LoadedYaml, load_yaml
 from hub.problems import Problem, Severity, attach_sources, display_path
 
@@ -113,7 +113,7 @@ EDITORIAL_FILES: dict[str, type[Record]] = {"review.yaml": ReviewSettings, "lang
 """Files of the editorial/ folder and their models (also used by `hub fmt` and the field reference)."""
 
 
-def _load_model(path: Path, model: type[Record], root: Path | None) -> tuple[Any, list[Problem], LoadedYaml | None]:
+def load_model(path: Path, model: type[Record], root: Path | None) -> tuple[Any, list[Problem], LoadedYaml | None]:
     """The file's content as ``model`` (None when it is missing or invalid), its problems (each with its
     source line, to show), and the file as loaded."""
     shown = display_path(path, root or Path.cwd())
@@ -130,7 +130,7 @@ def _load_model(path: Path, model: type[Record], root: Path | None) -> tuple[Any
 
 def load_settings(editorial: Path, root: Path | None = None) -> tuple[ReviewSettings, list[Problem]]:
     """The review settings (defaults when the file is missing; problems when it is invalid)."""
-    settings, problems, _ = _load_model(editorial / "review.yaml", ReviewSettings, root)
+    settings, problems, _ = load_model(editorial / "review.yaml", ReviewSettings, root)
     return settings or ReviewSettings(), problems
 
 
@@ -145,7 +145,7 @@ class Term:
 
 def load_language(editorial: Path, root: Path | None = None) -> tuple[list[Term], list[Problem]]:
     """The compiled word list, and problems (bad YAML, bad fields, patterns that are not valid)."""
-    data, problems, loaded = _load_model(editorial / "language.yaml", LanguageFile, root)
+    data, problems, loaded = load_model(editorial / "language.yaml", LanguageFile, root)
     if data is None:
         if not problems:
             problems = [Problem(display_path(editorial / "language.yaml", root or Path.cwd()), None, None,
@@ -166,9 +166,12 @@ def load_language(editorial: Path, root: Path | None = None) -> tuple[list[Term]
                                     hint="write the words plainly, or check brackets and backslashes"))
             continue
         if entry.source not in sources:
+            at = loaded.locate(("terms", i, "source")) if loaded else None
+            guess = suggest(entry.source, sorted(sources))
             problems.append(Problem(loaded.path if loaded else "editorial/language.yaml",
-                                    where.line if where else None, None, "unknown-reference",
+                                    at.line if at else None, at.column if at else None, "unknown-reference",
                                     f"no source has the id '{entry.source}'", field=f"terms[{i}].source",
-                                    hint="add it under 'sources:' or fix the spelling"))
+                                    hint=f"did you mean '{guess}'?" if guess else
+                                    "add it under 'sources:' or fix the spelling"))
         terms.append(Term(entry, regex, sources.get(entry.source)))
     return terms, attach_sources(problems, {loaded.path: loaded.text} if loaded else {})

@@ -83,6 +83,8 @@ class BuildResult:
     """The Pagefind index: records, files, bytes."""
     search_seconds: float = 0.0
     """Of `seconds`, the time Pagefind ran (reading the built pages included)."""
+    kept_work: Path | None = None
+    """The work folder, when `build_site(keep_work=True)` left it in place."""
 
 
 def _read_config(path: Path) -> dict:
@@ -267,4 +269,4 @@ def build_site(files: dict[str, str], *, project: Project, site_dir: Path, nav: 
         search_seconds = time.perf_counter() - search_started
         publish.swap_into_place(work / "site", target, work)
     return BuildResult(engine, site_dir, pages, count, time.perf_counter() - started, log, engine_seconds,
-                       index, search_seconds)
+                       index, search_seconds, work if keep_work else None)

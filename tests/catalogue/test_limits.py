@@ -51,7 +51,7 @@ def test_block_nesting_is_measured_too() -> None:
 
 
 def test_a_syntax_error_before_the_limit_is_reported_as_such() -> None:
-    assert codes("a: [1, 2\nb: " + "[" * 100) == [(2, 2, "yaml-syntax")]
+    assert codes("a: [1, 2\nb: " + "[" * 100) == [(1, 4, "unclosed-bracket")]  # where the '[' opens
 
 
 def test_the_real_data_is_proved_within_the_limits_without_a_second_parse() -> None:
@@ -205,8 +205,9 @@ def test_the_excerpt_shows_control_characters_as_visible_symbols() -> None:
 
 def test_a_long_line_is_shown_around_its_column_with_the_caret_under_it() -> None:
     problem = Problem("f.yaml", 1, 5001, "x", "m", source_line="a" * 5000 + "B" + "c" * 5000)
-    _, excerpt, caret = problem.render().split("\n")
+    _, excerpt, caret, see = problem.render().split("\n")
     assert len(excerpt) < 110 and excerpt.index("B") == caret.index("^")
+    assert see == "    see: CONTRIBUTING.md#x"
 
 
 # --- documents and repeated problems -------------------------------------------------------------

@@ -89,9 +89,12 @@ def test_the_search_works_under_a_sub_path(browser, subpath_url, offsite_request
     said: list[str] = []
     page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
     page.on("pageerror", lambda error: said.append(f"error: {error}"))
-    page.goto(subpath_url + "browse/")
+    page.on("requestfailed", lambda request: said.append(f"failed: {request.url} ({request.failure})"))
+    page.goto(subpath_url + "browse/", wait_until="networkidle")  # every script in place before typing
     try:
-        search(page, "NG225")
+        # This runs after the crawl above, often beside Lighthouse in the other worker: 60 s, not 30,
+        # for a search that takes about a second on a quiet machine.
+        search(page, "NG225", timeout=60_000)
     except Exception as exc:  # noqa: BLE001 - say what the page said
         status = page.locator("#hub-search-status").text_content()
         pytest.fail(f"no results under {SUBPATH}: {exc}\nstatus: {status!r}\nconsole: {said}\nblocked: {outside}")

@@ -22,10 +22,17 @@ def test_check_reports_the_diff_and_fails_without_writing(project):
     path.write_text(before)
     run = hub("fmt", "--check")
     assert run.code == 1
-    assert "would reformat data/people.yaml" in run.stderr
-    assert "+    group: core-staff" in run.stdout and "-    group: 'core-staff'" in run.stdout
+    line = before.split("\n").index("    group: 'core-staff'") + 1
+    assert "would reformat data/people.yaml:\n" \
+        f"data/people.yaml:{line}: move this line below line 5 (name: Dr Leah Quinlivan) (fields go in the " \
+        "order of the field reference in CONTRIBUTING.md); also: the quotes around this text are not needed: " \
+        "remove them\n" in run.stderr
+    assert "@@" not in run.output  # the changes in words, not as a diff
     assert "1 file would be reformatted, 8 files would be left unchanged." in run.stderr
+    assert "see 'Layout: what hub fmt does' in CONTRIBUTING.md" in run.stderr
     assert path.read_text() == before
+    diff = hub("fmt", "--check", "--diff")
+    assert "+    group: core-staff" in diff.stdout and "-    group: 'core-staff'" in diff.stdout
 
 
 def test_fmt_writes_then_is_a_no_op(project):
@@ -64,8 +71,10 @@ def test_named_files_and_crlf_line_endings(project):
     assert b"\r\n" not in path.read_bytes()
 
 
-def test_the_real_data_and_editorial_files_are_a_fixed_point():
-    """`hub fmt` on the real data is a no-op after its first run (and the data is already canonical)."""
+def test_fmt_on_the_real_data_and_editorial_files_is_safe_and_a_fixed_point():
+    """`hub fmt` can format every real file, and a second run changes nothing. Whether the files are in
+    canonical layout now is not asserted: that is the pull request's advisory Layout check, never a
+    test, so that layout never blocks an editor's pull request (issue #15)."""
     paths = sorted((ROOT / "data").glob("*.yaml")) + sorted((ROOT / "editorial").glob("*.yaml"))
     assert len(paths) >= 9
     for path in paths:
@@ -74,17 +83,18 @@ def test_the_real_data_and_editorial_files_are_a_fixed_point():
         if result.changed:  # unchanged text is trivially a fixed point
             again, _ = format_text(result.after, path.name, model_for(path))
             assert again == result.after, f"{path.name}: formatting is not idempotent"
-        assert not result.changed, f"{path.name} is not canonical yet: run python -m hub fmt\n{result.diff()}"
 
 
 def test_fmt_brings_back_the_real_events_file_from_an_untidy_copy():
-    """Twice the indentation, and wider dashes: fmt restores the original, comments, folds and all."""
+    """Twice the indentation, and wider dashes: fmt restores the canonical text, comments, folds and all."""
     real = (ROOT / "data" / "events.yaml").read_text()
-    untidy = "\n".join(_untidy(line) for line in real.split("\n"))
-    assert untidy != real
+    canonical, problems = format_text(real, "events.yaml", model_for(Path("events.yaml")))
+    assert not problems and canonical
+    untidy = "\n".join(_untidy(line) for line in canonical.split("\n"))
+    assert untidy != canonical
     out, problems = format_text(untidy, "events.yaml", model_for(Path("events.yaml")))
     assert not problems
-    assert out == real
+    assert out == canonical
 
 
 def _untidy(line: str) -> str:

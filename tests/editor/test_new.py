@@ -96,7 +96,7 @@ def test_interactive_prompts_re_ask_invalid_answers_and_show_the_record(project)
     out = run.output
     assert "The published title (as on the publisher's page or journal record)." in out  # the field's own help
     assert "'year' should be a whole number" in out
-    assert "is not a web link: links must start with https://" in out
+    assert "is not a web link: a link starts with https://" in out
     assert "no topic has the id 'assesment'; did you mean 'assessment'?" in out
     assert "id [nice-2018-preventing-suicide-community]:" in out
     assert "  - id: nice-ng105\n    type: guideline\n" in out  # the record is shown before it is added
@@ -177,7 +177,7 @@ def test_the_suggested_ids_follow_the_catalogue_style(project):
     (["--set", "year=twenty"], "data/resources.yaml: error: year: 'year' should be a whole number, not 'twenty'"),
     (["--set", "yaer=2012"], "a paper has no field 'yaer'"),
     (["--set", "doi=https://doi.org/10.1/x"], "write the DOI without 'https://doi.org/': '10.1/x'"),
-    (["--set", "id=nice-ng225"], "data/resources.yaml (new resources[3]): error: resources[3].id: the id 'nice-ng225' is already used "
+    (["--set", "id=nice-ng225"], "data/resources.yaml (new resources[3]): error: the 4th resource (nice-ng225), id: the id 'nice-ng225' is already used "
                              "(line 33)"),
     (["--set", "topics=aftercare"], "no topic has the id 'aftercare'"),
 ])
@@ -273,7 +273,11 @@ def test_the_real_entry_point_with_typed_answers(project):
 
 
 def test_a_paper_added_to_the_real_data_validates_and_renders(real_project):
-    """The issue's acceptance test on the real catalogue: validates, renders, rest byte-for-byte."""
+    """The issue's acceptance test on the real catalogue: validates, renders, rest byte-for-byte.
+
+    The copy is put in canonical layout first: the layout of the real data is the advisory Layout
+    check's business, not the tests' (issue #15); what `hub new` adds must be canonical."""
+    assert hub("fmt", "data/resources.yaml").code == 0
     _, _, added = add_scripted_paper(real_project)
     assert added[0] == "          - hawton-2012-self-harm-suicide" and len(added) == 17
     result = validate(real_project / "data", real_project)
@@ -389,8 +393,8 @@ def test_a_nested_record_that_is_not_one_line_of_yaml_is_explained(project):
     run = hub("new", "event", "--no-input", "--set", "title=Virtual clinic", "--set", "kind=virtual-clinic",
               "--set", "phase=2", "--set", "date=2022-07-28", "--set", "talks={title: A talk, speaker: B")
     assert run.code == 1
-    assert "data/events.yaml: error: talks: cannot read '{title: A talk, speaker: B' as a talk: YAML syntax " \
-           "error" in run.stderr
+    assert "data/events.yaml: error: talks: cannot read '{title: A talk, speaker: B' as a talk: this '{' is " \
+           "never closed" in run.stderr
     assert 'hint: write it in braces: --set talks="{title: …, speaker: …}"' in run.stderr
 
 

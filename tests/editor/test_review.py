@@ -225,3 +225,39 @@ def test_the_real_data_review_runs_clean_of_setup_problems(real_project):
     result = review(real_project / "data", real_project, real_project / "editorial", DAY)
     assert result.setup_problems == [] and result.data_errors == 0
     assert result.counts["resources"] > 50
+
+
+# --- the wording check on pull requests (`hub review --only wording --format github`) ---------------
+
+
+def test_wording_check_warns_at_the_line_of_the_words(real_project, monkeypatch):
+    path = real_project / "data" / "resources.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    (n,) = [i for i, line in enumerate(lines) if "summary: NICE's 2011 guideline on the longer-term" in line]
+    lines[n] = lines[n].replace("management of self-harm", "management of self-harm after a patient committed suicide")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    summary = real_project / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run = hub("review", "--only", "wording", "--format", "github")
+    assert run.code == 0, run.output  # warnings never fail the check
+    column = lines[n].index("committed suicide") + 1
+    (warning,) = run.stdout.splitlines()
+    assert warning.startswith(f"::warning file=data/resources.yaml,line={n + 1},col={column},title=Wording::")
+    assert "'committed suicide': consider 'died by suicide; took their own life'" in warning
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("### Wording check")
+    assert f"`data/resources.yaml:{n + 1}:{column}` 'committed suicide'" in text
+
+
+def test_the_real_data_has_no_wording_to_reconsider(real_project, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    run = hub("review", "--only", "wording", "--format", "github")
+    assert (run.code, run.stdout.strip()) == (0, "")
+
+
+def test_only_runs_the_checks_named(review_project):
+    out = hub("review", "--only", "wording", "--today", TODAY).stdout
+    assert "== Wording to reconsider (safe-messaging guidance) (2)" in out
+    assert "== Due for review" not in out and "== Possible duplicates" not in out
+    out = hub("review", "--only", "stale", "--only", "no-link", "--today", TODAY).stdout
+    assert "== Due for review (1)" in out and "== Records without a link (4)" in out and "== Wording" not in out

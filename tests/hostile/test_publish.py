@@ -132,7 +132,9 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_whole_and_no_process(p
         os.kill(proc.pid, how)
         out, err = proc.communicate(timeout=60)
         current = tree(project / "site")
-        assert current == old or (proc.returncode == 0 and (project / "site" / MARKER).is_file()), delay
+        differ = sorted(k for k in current.keys() | old.keys() if current.get(k) != old.get(k))
+        assert current == old or (proc.returncode == 0 and (project / "site" / MARKER).is_file()), \
+            (delay, proc.returncode, differ[:10])
         old = current
         assert "Traceback" not in err, err
         deadline = time.monotonic() + 10

@@ -88,7 +88,7 @@ def test_an_unreadable_data_file_is_a_located_problem_not_a_crash(tmp_path, monk
                                        "data/good.yaml": "url: https://good.example/\n"}))
     links, problems = catalogue_links(Path("data"))
     assert [link.url for link in links] == ["https://good.example/"]
-    assert [(p.file, p.code) for p in problems] == [("data/bad.yaml", "yaml-syntax")]
+    assert [(p.file, p.line, p.column, p.code) for p in problems] == [("data/bad.yaml", 2, 10, "unclosed-bracket")]
 
 
 def test_a_missing_data_folder_is_a_usage_error(tmp_path):

@@ -90,7 +90,7 @@ def test_a_data_error_stops_the_build_and_leaves_the_previous_site(tmp_path):
 
     second = build(site_dir, data=data)
     assert second.returncode == 1
-    assert f"resources.yaml:{line}:11: error: resources[" in second.stderr
+    assert f"resources.yaml:{line}:11: error: the 11th resource (" in second.stderr
     assert "hint: did you mean 'infographic'?" in second.stderr
     assert "Build stopped: the data has errors" in second.stderr
     assert "Traceback" not in second.stderr + second.stdout

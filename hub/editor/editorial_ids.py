@@ -1,0 +1,57 @@
+"""The ids named in editorial/*.yaml, checked like the data's (issue #15, item 6).
+
+A typo in `not_duplicates`, `cited_on_purpose` (editorial/review.yaml) or in a word-list entry's
+`source` (editorial/language.yaml) would silently switch an acknowledgement off, so `hub validate`
+and `hub review` report it as a located ``unknown-reference`` with a did-you-mean hint, as the
+data's own references are (`hub.catalogue.checks.check_references`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hub.catalogue.checks import ids_by_kind
+from hub.catalogue.load import LoadResult
+from hub.catalogue.messages import suggest
+from hub.catalogue.model import Measure
+from hub.catalogue.positions import format_path
+from hub.editor.settings import ReviewSettings, load_language, load_model
+from hub.problems import Problem, attach_sources
+
+
+def editorial_problems(editorial: Path, load: LoadResult, root: Path | None = None,
+                       settings_problems: bool = True) -> list[Problem]:
+    """Problems of editorial/review.yaml and editorial/language.yaml (for `hub validate`, with
+    ``settings_problems``) and ids there that name no record (for both `hub validate` and `hub review`)."""
+    settings, problems, loaded = load_model(editorial / "review.yaml", ReviewSettings, root)
+    _, language = load_language(editorial, root)
+    out = (problems + [p for p in language if p.code != "missing-file"]) if settings_problems else \
+        [p for p in language if p.code == "unknown-reference"]
+    if settings is None or loaded is None:
+        return out
+    ids = ids_by_kind(load)
+    resources = sorted(ids.get("resource", set()))
+    citing = sorted(_subsections(load) | {r.id for recs in load.records.values() for _, r in recs
+                                          if isinstance(r, Measure)})
+    found = []
+    for i, group in enumerate(settings.not_duplicates):
+        for j, record_id in enumerate(group.ids):
+            found.append((("not_duplicates", i, "ids", j), record_id, resources, "resource"))
+    for i, cited in enumerate(settings.cited_on_purpose):
+        found.append((("cited_on_purpose", i, "record"), cited.record, citing, "subsection or measure"))
+        found.append((("cited_on_purpose", i, "cites"), cited.cites, resources, "resource"))
+    for path, record_id, known, kind in found:
+        if record_id in known:
+            continue
+        loc = loaded.locate(path)
+        guess = suggest(record_id, known)
+        out.append(Problem(loaded.path, loc.line, loc.column, "unknown-reference",
+                           f"no {kind} has the id '{record_id}'", field=format_path(path),
+                           hint=f"did you mean '{guess}'?" if guess else
+                           f"check the spelling against the data files (a {kind} id)"))
+    return attach_sources(out, {loaded.path: loaded.text})
+
+
+def _subsections(load: LoadResult) -> set[str]:
+    return {sub.id for recs in load.records.values() for _, rec in recs
+            if getattr(rec, "record_kind", "") == "section" for sub in rec.subsections}
