@@ -61,8 +61,13 @@ class Problem:
 
     @property
     def where(self) -> str:
-        """The position in the data as printed: `place`, else `field`."""
-        return self.place or self.field
+        """The position in the data as printed: `place` (counted as people count, from the data), else the
+        same from `path` alone ("the 3rd term, words"), else `field`."""
+        if self.place or not self.path:
+            return self.place or self.field
+        from hub.catalogue.positions import describe_path  # only for a problem that is printed
+
+        return describe_path(self.path, None)
 
     @property
     def guide(self) -> str:

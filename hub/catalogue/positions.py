@@ -124,7 +124,9 @@ def _step(data: object, part: str | int) -> object:
     return data.get(part) if isinstance(data, dict) else None
 
 
-def _naming(record: dict) -> str:
+def _naming(record: object) -> str:
+    if not isinstance(record, dict):  # the data is not at hand (or not a record): counted, not named
+        return ""
     for key in ("id", "title", "name"):
         value = record.get(key)
         if isinstance(value, str) and value.strip():

@@ -46,7 +46,7 @@ def editorial_problems(editorial: Path, load: LoadResult, root: Path | None = No
         loc = loaded.locate(path)
         guess = suggest(record_id, known)
         out.append(Problem(loaded.path, loc.line, loc.column, "unknown-reference",
-                           f"no {kind} has the id '{record_id}'", field=format_path(path),
+                           f"no {kind} has the id '{record_id}'", field=format_path(path), path=path,
                            hint=f"did you mean '{guess}'?" if guess else
                            f"check the spelling against the data files (a {kind} id)"))
     return attach_sources(out, {loaded.path: loaded.text})

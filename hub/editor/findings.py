@@ -92,5 +92,5 @@ def finding(check: str, load: LoadResult, shown: str, path: tuple, record_id: st
     loaded = load.files.get(shown)
     loc = loaded.locate(path) if loaded else None
     problem = Problem(shown, loc.line if loc else None, loc.column if loc else None, code, message,
-                      severity=severity, field=format_path(path), hint=hint)
+                      severity=severity, field=format_path(path), path=path, hint=hint)
     return Finding(check, record_id, problem, **extra)

@@ -36,6 +36,7 @@ from hub.catalogue.fields import Record
 from hub.catalogue.load import files_by_name, load_files
 from hub.catalogue.messages import pydantic_problems
 from hub.catalogue.model import DATA_FILES, Event, Helpline, Measure, Organisation, Person, Resource, Topic
+from hub.catalogue.positions import RECORD_NAMES
 from hub.catalogue.vocabulary import ResourceType
 from hub.catalogue.yamlfile import LoadedYaml, load_yaml_text
 from hub.editor.edit import TextFile, item_edit, subsection_edit
@@ -368,9 +369,9 @@ def _validate_with(ctx: Context, file: TextFile,
     first, count = lines
     inside = range(first, first + count)
     # the record is not in the file yet: a line number inside it would point at nothing
-    problems = [replace(p, line=None, column=None, source_line=None, file=f"{p.file} (new {p.field.split('.')[0]})")
+    problems = [replace(p, line=None, column=None, source_line=None, file=f"{p.file} (the new {_kind(p)})")
                 if p.file == file.shown and p.line in inside else p for p in problems]
-    mine = [p for p in problems if p.file.startswith(f"{file.shown} (new ")]
+    mine = [p for p in problems if p.file.startswith(f"{file.shown} (the new ")]
     errors = [p for p in problems if p.severity is Severity.ERROR]
     everything = len(errors)
     if errors:
@@ -378,6 +379,12 @@ def _validate_with(ctx: Context, file: TextFile,
         errors = [p for p in errors if p in mine or _signature(p) not in known]
     notes = [p for p in mine if p.severity is not Severity.ERROR]
     return errors, notes, everything - len(errors)
+
+
+def _kind(problem) -> str:
+    """What the new record is called in a message: 'resource', 'event'… (`RECORD_NAMES`)."""
+    listed = problem.path[0] if problem.path else problem.field.split("[")[0]
+    return RECORD_NAMES.get(listed, "record")
 
 
 def _signature(p: Problem) -> tuple:

@@ -145,6 +145,7 @@ def apply_notices(data_dir: Path, root: Path, review_result: Review) -> tuple[li
             entry = doc.find(item.path)
             problems += [replace(p, line=entry.start + 1 if entry else p.line,  # where the validator puts it
                                  column=entry.value.column + 1 if entry else p.column, field=format_path(item.path),
+                                 path=tuple(item.path),
                                  message=f"the notice for '{item.record}' was not added: {p.message}")
                          for p in exc.problems]
             continue

@@ -281,6 +281,7 @@ def _language_finding(load: LoadResult, loaded: LoadedYaml, shown: str, path: tu
         f"'{found}': consider '{entry.suggestion}'. {entry.reason}{source}",
         severity=Severity.NOTICE if entry.severity == "notice" else Severity.WARNING,
         field=format_path(path),
+        path=path,
         hint="quoted or italicised titles of published works are exempt: put the title in quotes if it is one")
     return Finding("language", record_id, problem)
 

@@ -113,4 +113,5 @@ def _date(value: object) -> dt.date | None:
 def _located(doc, record_path: tuple, field: str, message: str, hint: str) -> Problem:
     loc = doc.loaded.locate(record_path + (field,)) or doc.loaded.locate(record_path)
     return Problem(doc.shown, loc.line if loc else None, loc.column if loc else None, "cannot-mark-reviewed",
-                   message, field=format_path(record_path + (field,)), hint=hint)
+                   message, field=format_path(record_path + (field,)),
+                   path=record_path + (field,), hint=hint)

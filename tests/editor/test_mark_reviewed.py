@@ -101,7 +101,7 @@ def test_a_date_that_cannot_be_a_review_is_refused_and_nothing_is_written(projec
 def test_the_refusal_is_located_and_suggests_the_id(project):
     run = mark("nice-cg16", "--date", "2024-01-15")
     line = line_of(RESOURCES.read_bytes(), b"    last_reviewed: 2024-01-15")
-    assert f"data/resources.yaml:{line}:20: error: resources[1].last_reviewed:" in run.stderr
+    assert f"data/resources.yaml:{line}:20: error: the 2nd resource, last_reviewed:" in run.stderr
     assert "hint: mark it reviewed on a later day" in run.stderr
     assert "did you mean 'nice-ng225'?" in mark("nice-ng252").stderr
 

@@ -177,7 +177,7 @@ def test_the_suggested_ids_follow_the_catalogue_style(project):
     (["--set", "year=twenty"], "data/resources.yaml: error: year: 'year' should be a whole number, not 'twenty'"),
     (["--set", "yaer=2012"], "a paper has no field 'yaer'"),
     (["--set", "doi=https://doi.org/10.1/x"], "write the DOI without 'https://doi.org/': '10.1/x'"),
-    (["--set", "id=nice-ng225"], "data/resources.yaml (new resources[3]): error: the 4th resource (nice-ng225), id: the id 'nice-ng225' is already used "
+    (["--set", "id=nice-ng225"], "data/resources.yaml (the new resource): error: the 4th resource (nice-ng225), id: the id 'nice-ng225' is already used "
                              "(line 33)"),
     (["--set", "topics=aftercare"], "no topic has the id 'aftercare'"),
 ])

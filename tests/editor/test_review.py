@@ -101,7 +101,7 @@ def test_text_report(review_project):
     out = run.stdout
     assert out.startswith("Editorial review\n11 resources; review period 12 months; today 2026-11-23.")
     assert "Crossref was not asked (add --online" in out
-    assert "== Due for review (1)\ndata/resources.yaml:52:20: warning: resources[1].last_reviewed:" in out
+    assert "== Due for review (1)\ndata/resources.yaml:52:20: warning: the 2nd resource, last_reviewed:" in out
     assert "== Wording to reconsider (safe-messaging guidance) (2)" in out
 
 
@@ -185,7 +185,7 @@ def test_apply_reports_a_notice_it_could_not_add(review_project, crossref):
     run = hub("review", "--online", "--apply", "--today", TODAY)
     assert run.code == 0, run.output  # the report itself still goes out (the monthly issue)
     assert "Notices added to data/resources.yaml for: ed-safety-planning-2021." in run.stdout
-    assert "data/resources.yaml:54:5: error: resources[2]: the notice for 'brief-contact-2023' was not added: " \
+    assert "data/resources.yaml:54:5: error: the 3rd resource: the notice for 'brief-contact-2023' was not added: " \
            "cannot place 'notice' before the record's first field\n    hint: add it by hand" in run.stdout
     assert len(added_lines_only(before, path.read_text())) == 4  # the other paper's notice only
     path.write_text(before)
