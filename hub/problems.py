@@ -74,10 +74,16 @@ class Problem:
         """The row of the guide that explains this problem's code."""
         return f"{GUIDE}#{self.code}"
 
+    @property
+    def said(self) -> str:
+        """``the 3rd resource (id), field: message``; a message that starts by naming the field
+        ("'year' should be…") is not told the field twice."""
+        where = _without_named_field(self.where, self.message)
+        return f"{where}: {self.message}" if where else self.message
+
     def headline(self) -> str:
         """``path:line:col: error: the 3rd resource (id), field: message`` on one line."""
-        where = f"{self.where}: " if self.where else ""
-        return visible(f"{self.location()}: {self.severity.value}: {where}{self.message}")
+        return visible(f"{self.location()}: {self.severity.value}: {self.said}")
 
     def render(self, show_source: bool = True) -> str:
         """The headline, the source line with a caret under the column, the hint, then where the guide explains it."""
@@ -107,6 +113,16 @@ GUIDE = "CONTRIBUTING.md"
 
 SOURCE_WIDTH = 100
 """The most characters of a source line shown under a problem (a one-line file may be megabytes long)."""
+
+
+def _without_named_field(where: str, message: str) -> str:
+    """`where` less its last field when `message` opens with that field's name in quotes:
+    "the 1st resource (x), year" + "'year' should be…" gives "the 1st resource (x)"."""
+    for sep in (", ", "."):
+        head, found, name = where.rpartition(sep)
+        if found and name and message.startswith(f"'{name}' "):
+            return head
+    return "" if where and message.startswith(f"'{where}' ") else where
 
 
 def excerpt(line: str, caret: int) -> tuple[str, int]:

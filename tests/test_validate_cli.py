@@ -24,6 +24,7 @@ def test_notices_are_one_line_unless_asked_for(tmp_path):
     assert "  tests/fixtures/minimal/events.yaml" not in done.stderr
     listed = run_hub("validate", "--data", str(MINIMAL), "--notices")
     assert "notices (1): nothing to fix now" in listed.stderr and "no recording or slides link yet" in listed.stderr
+    assert "  see: CONTRIBUTING.md#no-recording" in listed.stderr
 
 
 def test_a_file_that_cannot_be_read_is_named_not_counted_as_empty(tmp_path):
@@ -46,7 +47,7 @@ def test_github_format_annotates_each_problem_at_its_line_and_lists_all_in_the_j
     (annotation,) = [x for x in done.stdout.splitlines() if x.startswith("::")]
     assert annotation.startswith(f"::error file=data/resources.yaml,line={line},col=")
     assert "title=enum::" in annotation and "%0Ahint: did you mean 'paper'?" in annotation
-    assert "::the 3rd resource (stanley-2012-safety-planning), type: " in annotation
+    assert "::the 3rd resource (stanley-2012-safety-planning): 'type' " in annotation
     assert annotation.endswith("%0Asee: CONTRIBUTING.md#enum")
     report = summary.read_text(encoding="utf-8")
     assert f"| `data/resources.yaml:{line}:" in report and "did you mean 'paper'?" in report

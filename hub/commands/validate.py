@@ -65,6 +65,8 @@ def print_report(result: Validation, strict: bool = False, show_source: bool = T
         click.echo(f"notices ({len(result.notices)}): nothing to fix now, listed so nothing is forgotten", err=True)
         for problem in result.notices:
             click.echo(f"  {problem.headline()}", err=True)
+        guides = ", ".join(dict.fromkeys(p.guide for p in result.notices))
+        click.echo(f"  see: {guides}", err=True)
     elif result.notices:
         kinds = Counter(p.code for p in result.notices)
         listed = ", ".join(f"{n} {code}" for code, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -80,7 +82,7 @@ def github_annotations(result: Validation, strict: bool = False) -> str:
         props = f"file={github_property(p.file)}"
         if p.line is not None:
             props += f",line={p.line}" + (f",col={p.column}" if p.column is not None else "")
-        message = ((f"{p.where}: " if p.where else "") + p.message + (f"\nhint: {p.hint}" if p.hint else "")
+        message = (p.said + (f"\nhint: {p.hint}" if p.hint else "")
                    + f"\nsee: {p.guide}")
         lines.append(f"::{level} {props},title={github_property(p.code)}::{github_data(message)}")
     return "\n".join(lines)
@@ -96,7 +98,7 @@ def markdown_report(result: Validation, strict: bool = False) -> str:
     if listed:
         out += ["| Where | Problem | How to fix it |", "| --- | --- | --- |"]
         for p in listed:
-            what = (f"{p.where}: " if p.where else "") + p.message + f" (`{p.code}`)"
+            what = p.said + f" (`{p.code}`)"
             out.append(f"| `{cell(p.location())}` | {p.severity.value}: {cell(what)} | {cell(p.hint)} |")
         out.append("")
     out += [f"    {line}" for line in summary(result, strict).splitlines()]

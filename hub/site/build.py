@@ -206,12 +206,18 @@ def run_zensical(config_path: Path, strict: bool = True) -> list[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     try:
         # The child dies with this process (prctl PR_SET_PDEATHSIG), so a killed build leaves no engine behind.
-        proc = subprocess.run(cmd, cwd=config_path.parent, capture_output=True, text=True, env=env,
-                              preexec_fn=publish.die_with_parent)
+        proc = publish.start_child(cmd, cwd=config_path.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, env=env)
     except OSError as exc:
         raise BuildFailed(f"cannot run Zensical: {exc}") from exc
-    lines = _without_traceback([line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()])
-    if "No module named zensical" in proc.stderr:
+    try:
+        stdout, stderr = proc.communicate()
+    finally:
+        if proc.poll() is None:  # stopped while Zensical ran: it goes too
+            proc.kill()
+            proc.wait()
+    lines = _without_traceback([line for line in (stdout + stderr).splitlines() if line.strip()])
+    if "No module named zensical" in stderr:
         raise BuildFailed("Zensical is not installed", ["install it with: pip install -e '.[zensical]'"])
     if proc.returncode != 0 or not (config_path.parent / "site" / "index.html").exists():
         raise BuildFailed(f"Zensical could not build the site (exit status {proc.returncode})", lines)

@@ -31,6 +31,7 @@ import hashlib
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,10 +207,30 @@ def stop_cleanly_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 def die_with_parent() -> None:
-    """In a child process (subprocess's preexec_fn): be sent SIGKILL when the parent dies (Linux; else nothing)."""
+    """In a child process (subprocess's preexec_fn): be sent SIGKILL when the parent dies (Linux; else
+    nothing), and let Ctrl-C and SIGTERM through again (`start_child` held them off)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+
+
+def start_child(cmd: list[str], **popen) -> subprocess.Popen:
+    """`subprocess.Popen(cmd)` for a child that dies with this process.
+
+    Ctrl-C or SIGTERM during the fork would land in an at-fork handler, which
+    Python reports ("Exception ignored in … _releaseLock") and then forgets:
+    the build went on. So they wait until the child exists; the child lets
+    them through again before it runs.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        return subprocess.Popen(cmd, preexec_fn=die_with_parent, **popen)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

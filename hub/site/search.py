@@ -49,7 +49,6 @@ import html
 import json
 import os
 import re
-import signal
 import subprocess
 import tempfile
 import threading
@@ -294,15 +293,6 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
-_STOPS = {signal.SIGINT, signal.SIGTERM}
-
-
-def _child_setup() -> None:
-    """In Pagefind's process, before it runs: killed with the build, and stoppable again."""
-    publish.die_with_parent()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
-
-
 class Service:
     """`pagefind --service`: base64 JSON messages, each ended by a comma, on stdin and stdout.
 
@@ -313,18 +303,12 @@ class Service:
 
     def __init__(self, binary: Path, cwd: Path):
         self._log = tempfile.TemporaryFile()
-        # Ctrl-C or SIGTERM during the fork would land in an at-fork handler, which Python reports
-        # ("Exception ignored in … _releaseLock") and then forgets: the build went on. So they
-        # wait until the child exists; the child lets them through again before it runs Pagefind.
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
-            self._proc = subprocess.Popen([str(binary), "--service"], cwd=cwd, stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=self._log, preexec_fn=_child_setup)
+            self._proc = publish.start_child([str(binary), "--service"], cwd=cwd, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._log)
         except OSError as exc:
             self._log.close()
             raise BuildFailed(f"cannot run Pagefind: {exc}") from exc
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         self._id = 0
         self._buffer = b""
 

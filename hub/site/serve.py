@@ -85,7 +85,7 @@ def refresh(session: Session) -> None:
     result = validate(session.data_dir, root=session.project.root)
     session.renders += 1
     if result.failed():
-        session.problems = [{"where": p.location(), "message": f"{p.where}: {p.message}" if p.where else p.message,
+        session.problems = [{"where": p.location(), "message": p.said,
                              "hint": p.hint or ""} for p in result.errors]
         return
     catalogue = result.load.catalogue

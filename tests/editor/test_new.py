@@ -174,7 +174,7 @@ def test_the_suggested_ids_follow_the_catalogue_style(project):
 
 
 @pytest.mark.parametrize("options, expected", [
-    (["--set", "year=twenty"], "data/resources.yaml: error: year: 'year' should be a whole number, not 'twenty'"),
+    (["--set", "year=twenty"], "data/resources.yaml: error: 'year' should be a whole number, not 'twenty'"),
     (["--set", "yaer=2012"], "a paper has no field 'yaer'"),
     (["--set", "doi=https://doi.org/10.1/x"], "write the DOI without 'https://doi.org/': '10.1/x'"),
     (["--set", "id=nice-ng225"], "data/resources.yaml (the new resource): error: the 4th resource (nice-ng225), id: the id 'nice-ng225' is already used "
@@ -402,7 +402,7 @@ def test_broken_review_settings_stop_a_doi_lookup(project, crossref):
     (project / "editorial" / "review.yaml").write_text("crossref:\n  timeout_seconds: soon\n")
     run = hub("new", "paper", "--doi", "10.5555/hub.new-paper.2024", "--no-input")
     assert run.code == 1
-    assert "editorial/review.yaml:2:20: error: crossref.timeout_seconds:" in run.stderr
+    assert "editorial/review.yaml:2:20: error: crossref: 'timeout_seconds' should be a whole number" in run.stderr
     assert "Nothing was written." in run.stderr and not crossref.stub.requests
 
 

@@ -155,8 +155,8 @@ def test_a_bad_config_file_exits_2_with_located_messages(project, tmp_path):
     assert result.exit_code == 2
     assert "links.yaml:1:1: error: max_concurency: unknown setting 'max_concurency'" in result.stderr
     assert "hint: did you mean 'max_concurrency'?" in result.stderr
-    assert "links.yaml:2:10: error: retries: 'retries' should be a whole number, not 'lots'" in result.stderr
-    assert "links.yaml:4:14: error: exclude[0].pattern: 'pattern' is not a valid regular expression" in result.stderr
+    assert "links.yaml:2:10: error: 'retries' should be a whole number, not 'lots'" in result.stderr
+    assert "links.yaml:4:14: error: exclude[0]: 'pattern' is not a valid regular expression" in result.stderr
     assert "links.yaml:8:5: error: hosts.future.nhs.uk.reason: missing 'reason'" in result.stderr
     assert "Traceback" not in result.output
 
