@@ -76,8 +76,8 @@ class Problem:
 
     @property
     def said(self) -> str:
-        """``the 3rd resource (id), field: message``; a message that starts by naming the field
-        ("'year' should be…") is not told the field twice."""
+        """``the 3rd resource (id), field: message``; a message that names the field in quotes
+        ("'year' should be…", "unknown field 'titel'") is not told the field twice."""
         where = _without_named_field(self.where, self.message)
         return f"{where}: {self.message}" if where else self.message
 
@@ -116,13 +116,13 @@ SOURCE_WIDTH = 100
 
 
 def _without_named_field(where: str, message: str) -> str:
-    """`where` less its last field when `message` opens with that field's name in quotes:
+    """`where` less its last field when `message` names that field in quotes:
     "the 1st resource (x), year" + "'year' should be…" gives "the 1st resource (x)"."""
     for sep in (", ", "."):
         head, found, name = where.rpartition(sep)
-        if found and name and message.startswith(f"'{name}' "):
+        if found and name and f"'{name}'" in message:
             return head
-    return "" if where and message.startswith(f"'{where}' ") else where
+    return "" if where and f"'{where}'" in message else where
 
 
 def excerpt(line: str, caret: int) -> tuple[str, int]:

@@ -215,7 +215,7 @@ def ids_by_kind(load: LoadResult) -> dict[str, set[str]]:
     return out
 
 
-def _unreadable_kinds(load: LoadResult) -> set[str]:
+def unreadable_kinds(load: LoadResult) -> set[str]:
     """Kinds whose file could not be read: references to them cannot be checked this run."""
     files = files_by_name(load.files)
     return {
@@ -229,7 +229,7 @@ def _unreadable_kinds(load: LoadResult) -> set[str]:
 def check_references(load: LoadResult) -> list[Problem]:
     """Every reference (section lists, superseded_by, topics, people, sources) names an existing id."""
     ids = ids_by_kind(load)
-    unreadable = _unreadable_kinds(load)
+    unreadable = unreadable_kinds(load)
     problems = []
     for shown, records in load.records.items():
         loaded = load.files[shown]

@@ -167,6 +167,9 @@ def _number_hint(name: str, value: Any) -> str:
         letters = [f"'{c}'" for c in dict.fromkeys(c for c in text if not c.isdigit())]
         what = "is a letter, not a digit" if len(letters) == 1 else "are letters, not digits"
         return f"did you mean {name}: {digits}? ({' and '.join(letters)} {what})"
+    year = "".join(c for c in text if c.isdigit())
+    if name == "year" and len(year) == 4:
+        return f"write the year alone, as digits: {name}: {year}"
     return f"write a whole number, e.g. {name}: 2021" if name == "year" else "write a whole number"
 
 
@@ -185,6 +188,8 @@ def _value_message(kind: str, name: str, value: Any, ctx: dict, msg: str, doc: s
             hint = f"'{name}' holds one piece of text; check the indentation of the lines below it"
         return f"{label} should be text, not {describe(value)}", hint
     if kind in ("int_type", "int_parsing", "int_from_float"):
+        if isinstance(value, str) and value.strip().isdigit():  # a number in quotes reads as text
+            return f"{label} should be a whole number, not text in quotes ('{value}')", _number_hint(name, value)
         return f"{label} should be a whole number, not {describe(value)}", _number_hint(name, value)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         lo = ctx.get("ge", ctx.get("gt"))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub.catalogue.checks import ids_by_kind
+from hub.catalogue.checks import ids_by_kind, unreadable_kinds
 from hub.catalogue.load import LoadResult
 from hub.catalogue.messages import suggest
 from hub.catalogue.model import Measure
-from hub.catalogue.positions import format_path
+from hub.catalogue.positions import format_path, ordinal
 from hub.editor.settings import ReviewSettings, load_language, load_model
 from hub.problems import Problem, attach_sources
 
@@ -33,23 +33,38 @@ def editorial_problems(editorial: Path, load: LoadResult, root: Path | None = No
     resources = sorted(ids.get("resource", set()))
     citing = sorted(_subsections(load) | {r.id for recs in load.records.values() for _, r in recs
                                           if isinstance(r, Measure)})
+    # A data file that could not be read this run has no ids to check against: its own error is
+    # the one to fix, and the ids here are checked again once it reads.
+    unreadable = unreadable_kinds(load)
     found = []
-    for i, group in enumerate(settings.not_duplicates):
-        for j, record_id in enumerate(group.ids):
-            found.append((("not_duplicates", i, "ids", j), record_id, resources, "resource"))
-    for i, cited in enumerate(settings.cited_on_purpose):
-        found.append((("cited_on_purpose", i, "record"), cited.record, citing, "subsection or measure"))
-        found.append((("cited_on_purpose", i, "cites"), cited.cites, resources, "resource"))
-    for path, record_id, known, kind in found:
+    if "resource" not in unreadable:
+        for i, group in enumerate(settings.not_duplicates):
+            for j, record_id in enumerate(group.ids):
+                found.append((("not_duplicates", i, "ids", j), record_id, resources, "resource"))
+        for i, cited in enumerate(settings.cited_on_purpose):
+            found.append((("cited_on_purpose", i, "cites"), cited.cites, resources, "resource"))
+    if not unreadable & {"section", "measure"}:
+        for i, cited in enumerate(settings.cited_on_purpose):
+            found.append((("cited_on_purpose", i, "record"), cited.record, citing, "subsection or measure"))
+    for path, record_id, known, kind in sorted(found, key=lambda f: f[0]):
         if record_id in known:
             continue
         loc = loaded.locate(path)
         guess = suggest(record_id, known)
         out.append(Problem(loaded.path, loc.line, loc.column, "unknown-reference",
-                           f"no {kind} has the id '{record_id}'", field=format_path(path), path=path,
+                           f"no {kind} has the id '{record_id}'", field=format_path(path),
+                           place=_place(path), path=path,
                            hint=f"did you mean '{guess}'?" if guess else
                            f"check the spelling against the data files (a {kind} id)"))
     return attach_sources(out, {loaded.path: loaded.text})
+
+
+def _place(path: tuple) -> str:
+    """Where in review.yaml, as people count: "not_duplicates, the 2nd group" or "cited_on_purpose,
+    the 1st entry, cites"."""
+    if path[0] == "not_duplicates":
+        return f"not_duplicates, the {ordinal(path[1] + 1)} group, the {ordinal(path[3] + 1)} id"
+    return f"cited_on_purpose, the {ordinal(path[1] + 1)} entry, {path[2]}"
 
 
 def _subsections(load: LoadResult) -> set[str]:

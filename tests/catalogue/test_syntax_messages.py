@@ -225,15 +225,16 @@ def test_a_date_that_does_not_exist_says_why(tmp_path):
     assert problem.message == "'added' is not a real date: '2024-02-30' (February 2024 has 29 days)"
 
 
-@pytest.mark.parametrize("written, hint", [
-    ('"2012"', "write it without quotes: year: 2012"),
-    ("20l2", "did you mean year: 2012? ('l' is a letter, not a digit)"),
-    ("twenty", "write a whole number, e.g. year: 2021"),
+@pytest.mark.parametrize("written, message, hint", [
+    ('"2012"', "'year' should be a whole number, not text in quotes ('2012')", "write it without quotes: year: 2012"),
+    ("20l2", "'year' should be a whole number, not '20l2'", "did you mean year: 2012? ('l' is a letter, not a digit)"),
+    ("2012a", "'year' should be a whole number, not '2012a'", "write the year alone, as digits: year: 2012"),
+    ("twenty", "'year' should be a whole number, not 'twenty'", "write a whole number, e.g. year: 2021"),
 ])
-def test_the_year_hint_says_without_quotes_only_when_it_was_quoted(tmp_path, written, hint):
+def test_the_year_hint_says_without_quotes_only_when_it_was_quoted(tmp_path, written, message, hint):
     result = validate_with(tmp_path, "    year: 2012", f"    year: {written}")
     [problem] = result.errors
-    assert (problem.line, problem.code, problem.hint) == (54, "int-type", hint)
+    assert (problem.line, problem.code, problem.message, problem.hint) == (54, "int-type", message, hint)
     assert problem.place == "the 3rd resource (stanley-2012-safety-planning), year"
     assert "without quotes" not in problem.hint or written.startswith('"')
 
@@ -243,8 +244,8 @@ def test_a_misspelt_required_field_is_one_problem(tmp_path):
     [problem] = result.errors
     assert (problem.line, problem.column, problem.code) == (46, 5, "extra-forbidden")
     assert problem.message == "unknown field 'titel' — did you mean 'title'? ('title' is required)"
-    assert problem.headline() == ("data/resources.yaml:46:5: error: the 3rd resource (stanley-2012-safety-planning), "
-                                  "titel: unknown field 'titel' — did you mean 'title'? ('title' is required)")
+    assert problem.headline() == ("data/resources.yaml:46:5: error: the 3rd resource (stanley-2012-safety-planning): "
+                                  "unknown field 'titel' — did you mean 'title'? ('title' is required)")
 
 
 # --- how a problem is printed --------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_cli_prints_located_problems_with_caret_and_no_traceback(minimal_project
     proc = run_hub("validate", cwd=minimal_project)
     assert proc.returncode == 1
     err = proc.stderr
-    assert "data/people.yaml:6:5: error: the 1st person (leah-quinlivan), titel: unknown field 'titel'" in err
+    assert "data/people.yaml:6:5: error: the 1st person (leah-quinlivan): unknown field 'titel'" in err
     assert "    titel: Research Fellow\n        ^" in err
     assert "    see: CONTRIBUTING.md#extra-forbidden\n" in err
     assert "Traceback" not in err

@@ -47,7 +47,7 @@ def test_docs_rewrites_only_between_the_markers(tmp_path, monkeypatch):
 @pytest.mark.parametrize("broken, expected", [
     ("sources:\n  - id: x\n    title: [unclosed\n",
      "editorial/language.yaml:3:12: error: this '[' is never closed (no ']' after the last item)"),
-    (None, "editorial/language.yaml:26:5: error: the 1st term, suggestoin: unknown field 'suggestoin' — did you mean "
+    (None, "editorial/language.yaml:26:5: error: the 1st term: unknown field 'suggestoin' — did you mean "
            "'suggestion'? ('suggestion' is required)"),
     ("", "editorial/language.yaml:1:1: error: the file is empty"),
     ("missing", "editorial/language.yaml: warning: the safe-messaging word list is missing"),

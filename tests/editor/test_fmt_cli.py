@@ -54,7 +54,7 @@ def test_a_file_that_cannot_be_parsed_is_reported_and_left_alone(project):
     run = hub("fmt")
     assert run.code == 1
     assert "cannot format data/people.yaml; it was left unchanged:\n" \
-        "data/people.yaml:8:5: error: the 1st person, role: the field 'role' appears twice" in run.stderr
+        "data/people.yaml:8:5: error: the 1st person: the field 'role' appears twice" in run.stderr
     assert "    role: Research Fellow" in run.stderr and "    ^" in run.stderr  # the line and a caret
     assert "hint: delete one of the two 'role:' lines" in run.stderr
     assert "Traceback" not in run.output

@@ -93,24 +93,40 @@ def test_following_the_field_reference_passes_the_layout_check(project):
 # --- ids in editorial/*.yaml ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("settings, field, typo, guess", [
+@pytest.mark.parametrize("settings, field, place, typo, guess", [
     ("not_duplicates:\n  - ids:\n      - nice-ng225\n      - nice-cg1\n    reason: checked\n",
-     "not_duplicates[0].ids[1]", "nice-cg1", "nice-cg16"),
+     "not_duplicates[0].ids[1]", "not_duplicates, the 1st group, the 2nd id", "nice-cg1", "nice-cg16"),
     ("cited_on_purpose:\n  - record: clinical-guideline\n    cites: nice-cg16\n    reason: kept\n",
-     "cited_on_purpose[0].record", "clinical-guideline", "clinical-guidelines"),
+     "cited_on_purpose[0].record", "cited_on_purpose, the 1st entry, record", "clinical-guideline",
+     "clinical-guidelines"),
     ("cited_on_purpose:\n  - record: clinical-guidelines\n    cites: nice-cg61\n    reason: kept\n",
-     "cited_on_purpose[0].cites", "nice-cg61", "nice-cg16"),
+     "cited_on_purpose[0].cites", "cited_on_purpose, the 1st entry, cites", "nice-cg61", "nice-cg16"),
 ])
-def test_a_typo_in_an_editorial_id_is_a_located_unknown_reference(real_project, settings, field, typo, guess):
+def test_a_typo_in_an_editorial_id_is_a_located_unknown_reference(real_project, settings, field, place, typo,
+                                                                   guess):
     (real_project / "editorial" / "review.yaml").write_text(settings)
     run = hub("validate", "--format", "json")
     assert run.code == 1
     (problem,) = [p for p in json.loads(run.stdout)["problems"] if p["file"] == "editorial/review.yaml"]
     assert (problem["code"], problem["field"], problem["severity"]) == ("unknown-reference", field, "error")
+    assert problem["place"] == place
     assert problem["line"] and problem["column"] and f"has the id '{typo}'" in problem["message"]
     assert problem["hint"] == f"did you mean '{guess}'?"
     reviewed = hub("review", "--today", TODAY)
     assert f"has the id '{typo}'" in reviewed.output and f"did you mean '{guess}'?" in reviewed.output
+
+
+def test_a_data_file_that_cannot_be_read_does_not_make_the_editorial_ids_unknown(real_project):
+    """One unclosed quote in resources.yaml is one error, not one more for every id review.yaml names."""
+    path = real_project / "data" / "resources.yaml"
+    text = path.read_text()
+    path.write_text(re.sub(r'\n    title: "([^"\n]+)"\n', r'\n    title: "\1\n', text, count=1))
+    assert "cited_on_purpose" in (real_project / "editorial" / "review.yaml").read_text()
+    run = hub("validate", "--format", "json")
+    errors = [p for p in json.loads(run.stdout)["problems"] if p["severity"] == "error"]
+    assert run.code == 1 and [p["file"] for p in errors] == ["data/resources.yaml"], errors
+    reviewed = hub("review", "--today", TODAY)
+    assert "editorial/review.yaml" not in reviewed.output
 
 
 def test_a_typo_in_a_word_list_source_is_located_with_a_suggestion(real_project):

@@ -153,11 +153,11 @@ def test_a_bad_config_file_exits_2_with_located_messages(project, tmp_path):
         "hosts:\n  future.nhs.uk:\n    accept: [401]\n")
     result = invoke()
     assert result.exit_code == 2
-    assert "links.yaml:1:1: error: max_concurency: unknown setting 'max_concurency'" in result.stderr
+    assert "links.yaml:1:1: error: unknown setting 'max_concurency'" in result.stderr
     assert "hint: did you mean 'max_concurrency'?" in result.stderr
     assert "links.yaml:2:10: error: 'retries' should be a whole number, not 'lots'" in result.stderr
     assert "links.yaml:4:14: error: exclude[0]: 'pattern' is not a valid regular expression" in result.stderr
-    assert "links.yaml:8:5: error: hosts.future.nhs.uk.reason: missing 'reason'" in result.stderr
+    assert "links.yaml:8:5: error: hosts.future.nhs.uk: missing 'reason'" in result.stderr
     assert "Traceback" not in result.output
 
 
