@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import typing
 from collections import Counter
 from dataclasses import dataclass
@@ -141,8 +142,10 @@ def check_ids(load: LoadResult) -> list[Problem]:
                 shown, loc.line, loc.column, "duplicate-id",
                 f"the id '{record_id}' is already used ({where}); ids must be unique across all data files",
                 field=format_path(path + ("id",)), path=path + ("id",),
-                hint=f"if this is the same record, delete one copy and list the id in both places; "
-                     f"otherwise choose a new id such as '{record_id}-2'",
+                hint=(f"if this is the same record, delete one copy and list the id in both places; "
+                      f"otherwise choose a new id such as '{record_id}-2'") if other_file == shown and
+                     path[0] == other_path[0] else
+                     f"ids are shared by every data file: choose a new id such as '{record_id}-2'",
             ))
     return problems
 
@@ -238,17 +241,25 @@ def check_references(load: LoadResult) -> list[Problem]:
                 if target in ids.get(kind, set()) or kind in unreadable:
                     continue
                 loc = loaded.locate(path)
-                known = sorted(ids.get(kind, set()))
-                guess = suggest(target, known)
-                where = _file_of(kind)
+                known = sorted(ids.get(kind, set()) - {getattr(record, "id", None)})  # never itself
                 problems.append(Problem(
                     shown, loc.line, loc.column, "unknown-reference",
                     f"no {kind} has the id '{target}'",
-                    field=format_path(path), path=path,
-                    hint=(f"did you mean '{guess}'?" if guess else
-                          f"check the spelling, or add the {kind} to {where} first"),
+                    field=format_path(path), path=path, hint=_reference_hint(target, known, kind),
                 ))
     return problems
+
+
+def _reference_hint(target: str, known: list[str], kind: str) -> str:
+    """Did you mean the nearest id, unless its number differs: then it is another record (nice-ng225 is
+    not nice-cg16), and the likelier story is that the record was removed or renamed."""
+    guess = suggest(target, known)
+    if not guess:
+        return f"check the spelling, or add the {kind} to {_file_of(kind)} first"
+    if re.sub(r"\D", "", guess) != re.sub(r"\D", "", target):
+        return (f"if the {kind} was removed or renamed, remove or update this line; "
+                f"the nearest id, '{guess}', is a different {kind}")
+    return f"did you mean '{guess}'?"
 
 
 def _file_of(kind: str) -> str:

@@ -26,7 +26,9 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 URL_PATTERN = r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+|tel:\+?[0-9]+)$"
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
-PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]*[0-9]$"
+PHONE_PATTERN = r"^\+?[0-9][0-9 ]*[0-9]$"
+PHONE_RULE = "digits and spaces only, with a + at the start for an international number"
+"""What `PHONE_PATTERN` allows, in words: the message, the hint and the field reference all say this."""
 
 
 # --- field types ---------------------------------------------------------
@@ -146,14 +148,25 @@ def _email(value: str) -> str:
 
 def _phone(value: str) -> str:
     value = value.strip()
-    digits = re.sub(r"\D", "", value)
-    if not re.match(PHONE_PATTERN, value) or not 3 <= len(digits) <= 15:
+    if not _is_phone(value):
         raise PydanticCustomError(
             "bad-phone",
-            "'{value}' is not a phone number: use digits and spaces only, e.g. 0808 800 8088 or 116 123",
-            {"value": value},
+            "'{value}' is not a phone number: use " + PHONE_RULE + ", e.g. 0808 800 8088 or 116 123",
+            {"value": value, "suggestion": phone_suggestion(value) or ""},
         )
     return value
+
+
+def _is_phone(value: str) -> bool:
+    return bool(re.match(PHONE_PATTERN, value)) and 3 <= sum(ch.isdigit() for ch in value) <= 15
+
+
+def phone_suggestion(value: str) -> str | None:
+    """The number with its brackets, dashes, dots and slashes taken out, if that makes it one:
+    ``+44 (0)808 800-8088`` → ``+44 808 800 8088`` (the 0 in brackets is not dialled after +44)."""
+    text = re.sub(r"^(\+[0-9]{1,3})\s*\(0\)\s*", r"\1 ", value.strip())
+    text = " ".join(re.sub(r"[-./]", " ", text.replace("(", "").replace(")", "")).split())
+    return text if text != value and _is_phone(text) else None
 
 
 def _doi(value: str) -> str:

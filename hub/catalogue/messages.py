@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from hub.catalogue.datewords import date_words
 from hub.catalogue.fielddocs import field_doc
-from hub.catalogue.fields import inner_model
+from hub.catalogue.fields import PHONE_RULE, inner_model
 from hub.catalogue.positions import Location, format_path
 from hub.catalogue.yamlfile import LoadedYaml
 from hub.problems import Problem
@@ -56,6 +56,24 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
             return None
         current = inner_model(field.annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _other_level(model: type[BaseModel], loc: tuple, owner: type[BaseModel], name: str) -> str:
+    """Where a field that is unknown here belongs, when it is a field one level down or up:
+    a talk's ``person:`` written at the event's indentation, or the reverse."""
+    for child_name, info in owner.model_fields.items():
+        child = inner_model(info.annotation)
+        if child is not None and name in field_names(child):
+            list_name = info.alias or child_name
+            return (f"'{name}' is a field of each item under '{list_name}:': indent it to line up with "
+                    f"that item's other fields (or remove it)")
+    strings = [i for i, part in enumerate(loc[:-1]) if isinstance(part, str)]
+    if strings:
+        parent = _model_at(model, loc[:strings[-1] + 1]) if strings[-1] else model
+        if parent is not None and parent is not owner and name in field_names(parent):
+            return (f"'{name}' is a field of the record above this list (not of each item in "
+                    f"'{loc[strings[-1]]}:'): line it up with that record's other fields")
+    return ""
 
 
 def _first_line_of_doc(model: type[BaseModel], alias: str) -> str:
@@ -134,13 +152,17 @@ def _one(err: dict, loc: tuple, model: type[BaseModel], loaded: LoadedYaml, pref
         allowed = field_names(owner) if owner else []
         guess = suggest(name, allowed)
         message = f"unknown field '{name}'"
+        level = _other_level(model, loc[len(prefix):], owner, name) if owner else ""
         if guess:
             hint = f"did you mean '{guess}'? Rename the field (nothing else reads '{name}')"
+        elif level:
+            hint = level
         else:
             hint = "remove it or use one of: " + ", ".join(allowed)
     else:
         where = loaded.locate(loc)
-        message, hint = _value_message(kind, name, value, ctx, err["msg"], doc)
+        typed = loaded.typed(loc) if kind == "string_type" and isinstance(value, (int, float)) else None
+        message, hint = _value_message(kind, name, value, ctx, err["msg"], doc, typed)
 
     return Problem(
         file=loaded.path,
@@ -173,7 +195,9 @@ def _number_hint(name: str, value: Any) -> str:
     return f"write a whole number, e.g. {name}: 2021" if name == "year" else "write a whole number"
 
 
-def _value_message(kind: str, name: str, value: Any, ctx: dict, msg: str, doc: str) -> tuple[str, str]:
+def _value_message(kind: str, name: str, value: Any, ctx: dict, msg: str, doc: str,
+                   typed: str | None = None) -> tuple[str, str]:
+    """The message and hint of one error; `typed` is the value as typed, for a number that should be text."""
     label = f"'{name}'" if name else "this value"
     if value is None and kind in ("string_type", "int_type", "date_type", "list_type", "model_type",
                                   "dict_type", "enum", "literal_error", "bool_type"):
@@ -181,7 +205,9 @@ def _value_message(kind: str, name: str, value: Any, ctx: dict, msg: str, doc: s
             f" ({doc})" if doc else "")
     if kind == "string_type":
         hint = f"put the value in quotes: {name}: \"{value}\""
-        if isinstance(value, int) and name in ("phone", "helpline", "text", "contact"):
+        if typed is not None:
+            hint = f"put it in quotes, as typed: {name}: \"{typed}\""
+        elif isinstance(value, int) and name in ("phone", "helpline", "text", "contact"):
             hint = (f"put the number in quotes, with its leading 0, e.g. {name}: \"0800 1111\"; "
                     "unquoted, YAML reads it as a number and drops the 0")
         elif isinstance(value, (list, dict)):
@@ -215,6 +241,8 @@ def _value_message(kind: str, name: str, value: Any, ctx: dict, msg: str, doc: s
     if kind == "bool_type":
         return f"{label} should be true or false, not {describe(value)}", f"write {name}: true or {name}: false"
     # our own checks (PydanticCustomError) carry editor-ready wording already
+    if kind == "bad-phone" and ctx.get("suggestion"):
+        return msg, f"did you mean \"{ctx['suggestion']}\"? ({_CUSTOM_HINTS[kind]})"
     return msg, _CUSTOM_HINTS.get(kind, doc)
 
 
@@ -225,7 +253,7 @@ _CUSTOM_HINTS = {
     "url-space": "copy the address again from the browser's address bar",
     "url-host": "copy the full address from the browser's address bar",
     "bad-email": "check for a missing @ or a typo in the domain",
-    "bad-phone": "digits and spaces only (a leading + is allowed), as the organisation publishes it",
+    "bad-phone": f"{PHONE_RULE}: no brackets or dashes",
     "doi-prefix": "DOIs are stored bare; the site adds https://doi.org/ itself",
     "bad-doi": "copy the DOI from the journal page; it starts with 10.",
     "superseded-without-replacement": "add 'superseded_by: <id of the new guidance>'",

@@ -408,7 +408,7 @@ class Helpline(Record):
     """The service's name, e.g. `Samaritans`."""
     how: HelplineHow
     """`phone`, `text` or `email`."""
-    contact: Annotated[Label, QUOTED]
+    contact: Annotated[Text, QUOTED]  # text, so an unquoted number (leading 0 lost) is an error
     """The number, text short code or address, in quotes, e.g. `"116 123"`."""
     then: Text | None = None
     """What to do after calling, e.g. `choose option 2`."""

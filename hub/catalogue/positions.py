@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from hub.catalogue.scalars import IMPLICIT
+
 Path_ = tuple[str | int, ...]
 """A position in the data: ``("resources", 12, "url")``."""
 
@@ -26,20 +28,33 @@ class Location:
 
 def walk_to(node: Node, path: Path_, key: bool = False, first_line: int = 0) -> Location:
     """Follow `path` down from `node` as far as it goes; the place reached (lines counted from `first_line`)."""
-    found = node.start_mark
+    reached, key_node, _ = follow(node, path)
+    found = key_node.start_mark if key and key_node is not None else reached.start_mark
+    return Location(first_line + found.line + 1, found.column + 1)
+
+
+def follow(node: Node, path: Path_) -> tuple[Node, Node | None, bool]:
+    """The node `path` leads to from `node` as far as it goes, its key's node (a mapping's value), and
+    whether it went all the way."""
+    key_node = None
     for part in path:
         if isinstance(node, MappingNode) and isinstance(part, str):
             entry = _entry(node, part)
             if entry is None:
-                break
+                return node, key_node, False
             key_node, node = entry
-            found = key_node.start_mark if key else node.start_mark
         elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            found = node.start_mark
+            key_node, node = None, node.value[part]
         else:
-            break
-    return Location(first_line + found.line + 1, found.column + 1)
+            return node, key_node, False
+    return node, key_node, True
+
+
+def typed_at(node: Node, path: Path_) -> str | None:
+    """The text of the plain (unquoted, untagged) scalar at `path` exactly as typed, if `path` leads to one."""
+    reached, _, whole = follow(node, path)
+    plain = whole and isinstance(reached, ScalarNode) and not reached.style and reached.tag == IMPLICIT
+    return reached.value if plain else None
 
 
 def _entry(node: MappingNode, key: str) -> tuple[Node, Node] | None:

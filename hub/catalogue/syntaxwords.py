@@ -9,9 +9,11 @@ after the mistake (issue #15). `syntax_problem` looks at the text itself:
    `unclosed-bracket`), and text after a closing quote where that quote is (`text-after-quote`);
 2. otherwise libyaml's line is kept and what is wrong on it is said in counts and examples: the
    spaces a line starts with against those of the record it belongs to (`bad-indent`), a ': '
-   inside a value (`colon-in-value`), a line with no ':' (`missing-colon`), a value starting with
-   a character YAML reserves (`reserved-character`), a backslash in double quotes (`bad-escape`),
-   a list item on its field's line (`item-on-field-line`), text after '>-' (`text-after-marker`);
+   inside a value (`colon-in-value`; in curly quotes from Word, the hint has straight ones), a
+   list item that lost its '- ' (`missing-dash`), a line with no ':' (`missing-colon`), a value
+   starting with a character YAML reserves (`reserved-character`), a backslash in double quotes
+   (`bad-escape`), a list item on its field's line (`item-on-field-line`), text after '>-'
+   (`text-after-marker`);
 3. anything else is `yaml-syntax`, still without the parser's vocabulary.
 
 Every code is explained in CONTRIBUTING.md ("Reading the file").
@@ -34,6 +36,8 @@ _PARSER = libyaml.CSafeLoader if libyaml.__with_libyaml__ else libyaml.SafeLoade
 """Only the syntax is read again (parse events, nothing resolved), so the plain loader will do."""
 
 _INDENT = re.compile(r"( *)(- +)*")
+_CURLY = "“”‘’„"
+"""Quote marks a word processor puts around text: to YAML they are letters, so they stay in the value."""
 _FIELD = re.compile(r"[^\s#'\"\[\]{},:-][^:#]*?:(?: |$)")
 
 
@@ -62,10 +66,20 @@ def syntax_problem(exc: libyaml.MarkedYAMLError, text: str, shown: str) -> Probl
         if field and column >= field.end() - 1:
             name = field.group().rstrip(": ")
             value = source[field.end():].strip()
+            if len(value) > 1 and value[0] in _CURLY and value[-1] in _CURLY:
+                hint = f"replace the curly quotes (from Word) with straight ones: {name}: {_quoted(value[1:-1])}"
+            else:
+                hint = f"put the whole value in quotes: {name}: {_quoted(value)}"
             return problem("colon-in-value",
                            f"the value of '{name}' contains ': ', which YAML reads as the start of another field",
-                           f"put the whole value in quotes: {name}: {_quoted(value)}")
+                           hint)
     if "could not find expected ':'" in what:
+        item = _list_neighbour(lines, line)
+        if item:
+            example = "- " + source.strip()
+            return problem("missing-dash", f"this line is in a list, but it does not start with '- ' like the "
+                                           f"lines {item} it",
+                           f"start it with '- ', like the other items: {example}", at=_content_column(source))
         return problem("missing-colon", "this line is not 'field: value': there is no ':' after a field name",
                        "if it goes on with the text of the line above, indent it further than that line's field "
                        "name (or put the whole text in quotes); otherwise add the ':' after the field name",
@@ -151,7 +165,24 @@ def _opening_problem(opening: Opening, lines: list[str], shown: str) -> Problem:
 
 
 def _quoted(value: str) -> str:
-    return f"'{value}'" if '"' in value else f'"{value}"'
+    """`value` in the quotes that keep it as it is: double ones, or single ones around a '"' or a '\\'."""
+    if '"' in value or "\\" in value:
+        return "'" + value.replace("'", "''") + "'"
+    return f'"{value}"'
+
+
+def _list_neighbour(lines: list[str], line: int) -> str | None:
+    """'above' or 'below' when the nearest line above or below `line`, at its indentation, is a '- ' item."""
+    spaces = len(lines[line]) - len(lines[line].lstrip(" "))
+    for where, numbers in (("above", range(line - 1, -1, -1)), ("below", range(line + 1, len(lines)))):
+        for number in numbers:
+            stripped = lines[number].lstrip(" ")
+            if not stripped or stripped.startswith("#"):
+                continue
+            if len(lines[number]) - len(stripped) == spaces and (stripped.startswith("- ") or stripped == "-"):
+                return where
+            break
+    return None
 
 
 def _content_column(source: str) -> int:

@@ -64,7 +64,7 @@ from yaml.nodes import Node
 from hub.catalogue.building import Builder, TooBig, Unusual
 from hub.catalogue.characters import check_characters
 from hub.catalogue.listing import Listing, listed
-from hub.catalogue.positions import Location, Path_, walk_to
+from hub.catalogue.positions import Location, Path_, typed_at, walk_to
 from hub.catalogue.reading import read_text
 from hub.catalogue.shape import measure, surely_within_limits, too_many_values
 from hub.catalogue.syntax import Loader, compose, composer_problem, syntax_problem, unsafe_event
@@ -112,6 +112,10 @@ class LoadedYaml:
         if self.root is None:
             return Location(1, 1)
         return walk_to(self.root, path, key)
+
+    def typed(self, path: Path_) -> str | None:
+        """The plain (unquoted) value at ``path`` exactly as typed (``08088008088``, which reads as a number)."""
+        return typed_at(self.root, path) if self.root is not None else None
 
 
 @contextmanager
@@ -295,7 +299,7 @@ def _second_document(shown: str, mark) -> Problem:
 
 def _empty(shown: str) -> Problem:
     return Problem(shown, 1, 1, "empty-file", "the file is empty",
-                   hint="a data file needs its top-level keys; see CONTRIBUTING.md for an example")
+                   hint="if it was emptied by mistake, restore it from its history on GitHub (the file's History button)")
 
 
 def _find_tabs(text: str, shown: str) -> Iterator[Problem]:

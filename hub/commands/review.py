@@ -38,9 +38,13 @@ duplicates, wording or no-link. `--only wording --format github` is the pull
 requests' wording check: a warning at the line of each word to reconsider,
 and the list in the job summary, in a second or two and offline.
 
+A data file that cannot be read (python -m hub validate shows why) is
+named at the top of the report: none of its records was reviewed.
+
 A health report does not fail: the exit status is 0 whatever it finds.
 With --strict it is 1 when there is any warning or error (a notice that
---apply could not add is reported as an error). It is 2 for usage
+--apply could not add is reported as an error, a data file that could not
+be read as a warning). It is 2 for usage
 errors, and when --online could not reach Crossref at all (the rest of the
 report is still printed)."""
 
@@ -101,7 +105,8 @@ def review(data_dir: Path, editorial: Path, fmt: str, only: tuple[str, ...], onl
         if summary_file:  # annotations stop at 10 per kind and step; the job summary lists every finding
             with open(summary_file, "a", encoding="utf-8") as handle:
                 handle.write(github_summary(result) + "\n")
-        click.echo(f"{len(result.findings)} finding(s): see the annotations and the job summary", err=True)
+        unread = "".join(f"; NOT CHECKED: {p.file} (it could not be read)" for p in result.unread)
+        click.echo(f"{len(result.findings)} finding(s){unread}: see the annotations and the job summary", err=True)
     elif fmt == "json":
         click.echo(to_json(result, applied, not_applied))
     elif fmt == "markdown":
@@ -111,7 +116,8 @@ def review(data_dir: Path, editorial: Path, fmt: str, only: tuple[str, ...], onl
     if result.crossref_unreachable:
         return ExitCode.USAGE
     serious = [f for f in result.findings if f.problem.severity is not Severity.NOTICE]
-    return ExitCode.PROBLEMS if strict and (serious or result.setup_problems or not_applied) else ExitCode.OK
+    return ExitCode.PROBLEMS if strict and (serious or result.setup_problems or not_applied or result.unread) \
+        else ExitCode.OK
 
 
 def _mark(data_dir: Path, ids: tuple[str, ...], mark: bool, review_date: dt.datetime | None,
@@ -149,9 +155,21 @@ def _counts(result: Review) -> dict[str, dict[str, int]]:
     return out
 
 
+def _wording_only(result: Review) -> bool:
+    return set(result.shown()) == {"language"}
+
+
+def not_checked(result: Review, read_error: Problem, shows: str = "python -m hub validate shows the problem") -> str:
+    """``data/x.yaml could not be read (line 3: …), so its wording was not checked; …`` for a file no check saw."""
+    why = f"line {read_error.line}: {read_error.message}" if read_error.line is not None else read_error.message
+    what = "wording was" if _wording_only(result) else "records were"
+    return f"{read_error.file} could not be read ({why}), so its {what} not checked; {shows}."
+
+
 def _intro(result: Review) -> list[str]:
     lines = [f"{result.counts.get('resources', 0)} resources; review period "
              f"{result.settings.review_period_months} months; today {result.today.isoformat()}."]
+    lines += [not_checked(result, p).replace("not checked", "NOT checked", 1) for p in result.unread]
     if result.data_errors:
         lines.append(f"The data has {result.data_errors} error(s) (see python -m hub validate); records with "
                      "errors are left out of this review.")
@@ -203,7 +221,7 @@ def _md_item(finding: Finding) -> str:
     p = finding.problem
     where = p.location()
     icon = {"error": "🔴", "warning": "🟠", "notice": "⚪"}[p.severity.value]
-    text = f"- [ ] {icon} `{where}` {_md(p.message)}"
+    text = f"- [ ] {icon} `{where}` {_md(p.said)}"
     if p.hint:
         text += f"  \n  _{_md(p.hint)}_"
     return text
@@ -258,6 +276,7 @@ def to_json(result: Review, applied: list[str], not_applied: list[Problem] | Non
         "crossref_unreachable": result.crossref_unreachable,
         "dois_checked": result.dois_checked,
         "data_errors": result.data_errors,
+        "unread": [{**p.to_dict(), "said": not_checked(result, p)} for p in result.unread],
         "counts": _counts(result),
         "applied": applied,
         **failed,
@@ -271,18 +290,29 @@ GITHUB_TITLES = {"language": "Wording"}
 """An annotation's title: the check's name where editors know it by one, else the finding's code."""
 
 
+DATA_CHECK = "the Data check (python -m hub validate) shows the problem"
+"""Where a pull request's reader finds why a data file could not be read: the job that reports it."""
+
+
 def to_github(result: Review) -> str:
-    """One workflow command per finding (and setup problem), at the line and column of the text it is about."""
+    """One workflow command per file not checked, setup problem and finding, at the line and column it is
+    about, worded as the text report words it (with the guide's row)."""
     lines = []
+    title = "Wording not checked" if _wording_only(result) else "Not reviewed"
+    for p in result.unread:  # the read error's own line, hint and guide row: how to make the file readable
+        lines.append(_annotation(Severity.WARNING, p, title, not_checked(result, p, DATA_CHECK)))
     items = [(None, p) for p in result.setup_problems] + [(f.check, f.problem) for f in result.findings]
     for check, p in items:
-        props = f"file={github_property(p.file)}"
-        if p.line is not None:
-            props += f",line={p.line}" + (f",col={p.column}" if p.column is not None else "")
-        title = GITHUB_TITLES.get(check or "", p.code)
-        message = (f"{p.field}: " if p.field else "") + p.message + (f"\nhint: {p.hint}" if p.hint else "")
-        lines.append(f"::{p.severity.value} {props},title={github_property(title)}::{github_data(message)}")
+        lines.append(_annotation(p.severity, p, GITHUB_TITLES.get(check or "", p.code), p.said))
     return "\n".join(lines)
+
+
+def _annotation(level: Severity, p: Problem, title: str, said: str) -> str:
+    props = f"file={github_property(p.file)}"
+    if p.line is not None:
+        props += f",line={p.line}" + (f",col={p.column}" if p.column is not None else "")
+    message = said + (f"\nhint: {p.hint}" if p.hint else "") + f"\nsee: {p.guide}"
+    return f"::{level.value} {props},title={github_property(title)}::{github_data(message)}"
 
 
 def github_summary(result: Review) -> str:
@@ -290,11 +320,13 @@ def github_summary(result: Review) -> str:
     shown = result.shown()
     heading = "Wording check" if set(shown) == {"language"} else "Editorial review"
     out = [f"### {heading} (`python -m hub review`)", ""]
+    out += [f"**Not checked:** {_md(not_checked(result, p, DATA_CHECK))}  " for p in result.unread]
     for p in result.setup_problems:
-        out.append(f"- `{p.location()}` {_md(p.message)}")
+        out.append(f"- `{p.location()}` {_md(p.said)}")
+    within = " in the files that could be read" if result.unread else ""
     for check, title in shown.items():
         found = result.of(check)
-        out.append(f"{title}: {len(found) or 'nothing found'}" + ("" if len(shown) == 1 else "  "))
+        out.append(f"{title}: {len(found) or 'nothing found'}{within}" + ("" if len(shown) == 1 else "  "))
         out += [_md_item(f).replace("- [ ] ", "- ", 1) for f in found]
     if set(shown) == {"language"}:
         out += ["", "Reword, following the word list in CONTRIBUTING.md (“Language”); a quoted or italicised "

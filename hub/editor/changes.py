@@ -268,7 +268,7 @@ def describe_line(a: str, b: str) -> str | None:
     if ma["colon"] != mb["colon"] and ma["rest"] == mb["rest"]:
         return "write one space after the colon (: )"
     va, vb = _split_comment(ma["rest"]), _split_comment(mb["rest"])
-    if va[0].rstrip() == vb[0].rstrip() and va[1] != vb[1] or va[0] != vb[0] and va[1] == vb[1] != "":
+    if va[0].rstrip() == vb[0].rstrip() and (va[1] != vb[1] or va[0] != vb[0]):  # the comment, or before it
         if va[1] == vb[1] and va[0].rstrip() == vb[0].rstrip():
             return "put two spaces (no more) before the # of the comment"
         return "put a space after the # that starts the comment" if va[1].replace("# ", "#") == vb[1].replace(
@@ -299,7 +299,9 @@ def _quoting(va: str, vb: str) -> str | None:
         return "the quotes around this text are not needed: remove them"
     if vb[:1] in quoted and va[:1] not in quoted:
         if re.fullmatch(r"\+?[\d ()-]+", va):
-            return f"a phone number is always written in {quoted[vb[0]]} quotes: {vb}"
+            why = f" (unquoted, YAML reads {va} as a number and drops its leading 0)" if re.fullmatch(r"0\d*", va) \
+                else ""
+            return f"a phone number is always written in {quoted[vb[0]]} quotes: {vb}{why}"
         return f"write this text in {quoted[vb[0]]} quotes: {vb}"
     if va[:1] in quoted and vb[:1] in quoted and va[:1] != vb[:1]:
         return f"use {quoted[vb[0]]} quotes here instead of {quoted[va[0]]} quotes: {vb}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from hub.catalogue.fielddocs import documented
-from hub.catalogue.fields import DOI_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, SLUG_PATTERN
+from hub.catalogue.fields import DOI_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, PHONE_RULE, SLUG_PATTERN
 from hub.catalogue.model import DATA_FILES
 from hub.catalogue.yamlfile import load_yaml
 from hub.editor.fields import field_models, field_spec, quoted_keys
@@ -74,7 +74,7 @@ def _describe(schema: dict, defs: dict, ref: str | None) -> str:
     if pattern == EMAIL_PATTERN:
         return "an email address"
     if pattern == PHONE_PATTERN:
-        return "a phone number: digits and spaces"
+        return f"a phone number: {PHONE_RULE}"
     if pattern == DOI_PATTERN:
         return "a DOI, e.g. `10.1192/bjp.2021.50`"
     if fmt == "markdown":

@@ -17,7 +17,7 @@ from typing import Any
 
 from hub.catalogue.fields import Record
 from hub.catalogue.load import LoadResult
-from hub.catalogue.positions import format_path
+from hub.catalogue.positions import describe_path, format_path
 from hub.editor.settings import ReviewSettings
 from hub.problems import Problem, Severity
 
@@ -57,6 +57,8 @@ class Review:
     """Problems with the editorial files themselves."""
     data_errors: int = 0
     """Errors `hub validate` reports: records with errors are left out of the review."""
+    unread: list[Problem] = field(default_factory=list)
+    """The error of each data file that could not be read (or is missing): nothing in it was reviewed."""
     online: bool = False
     dois_checked: int = 0
     crossref_unreachable: str | None = None
@@ -92,5 +94,6 @@ def finding(check: str, load: LoadResult, shown: str, path: tuple, record_id: st
     loaded = load.files.get(shown)
     loc = loaded.locate(path) if loaded else None
     problem = Problem(shown, loc.line if loc else None, loc.column if loc else None, code, message,
-                      severity=severity, field=format_path(path), path=path, hint=hint)
+                      severity=severity, field=format_path(path), path=path, hint=hint,
+                      place=describe_path(path, loaded.data if loaded else None))
     return Finding(check, record_id, problem, **extra)

@@ -5,8 +5,13 @@
 where the layout is described) with the field order of its model (`model_for`),
 and, as Black does, checks the result before it is offered: it must load to
 exactly the same data through `hub.catalogue.yamlfile` and hold the same
-comments, or the file is left alone with a ``fmt-unsafe`` problem. Nothing is
-written here; `hub.commands.fmt` writes.
+comments, or the file is left alone with a ``fmt-unsafe`` problem. The one value
+it changes is a phone number YAML read as a number (``helpline: 08088008088``):
+`as_typed` takes its digits as typed from the source, to be written in quotes
+(``helpline: "08088008088"``), never the number (which has lost its 0); when
+the source does not hold them plainly, the file is left alone with a
+``phone-not-text`` problem at that line. Nothing is written here;
+`hub.commands.fmt` writes.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from hub.catalogue.messages import describe as describe_value
 from hub.catalogue.model import DATA_FILES
 from hub.catalogue.reading import read_text
 from hub.catalogue.yamlfile import load_yaml_text
 from hub.editor.changes import Change, describe
-from hub.editor.document import Document, comment_counts, parse
+from hub.editor.document import Document, Entry, Node, comment_counts, parse
+from hub.editor.fields import field_models, quoted_keys
 from hub.editor.printer import render
 from hub.editor.settings import EDITORIAL_FILES
 from hub.problems import Problem, attach_sources
@@ -71,22 +78,72 @@ def format_text(text: str, shown: str, model: type[BaseModel] | None = None) -> 
     doc, problems = parse(text, shown)
     if doc is None:
         return None, problems
+    retyped, problems = as_typed(doc, model)
+    if problems:
+        return None, problems
+    expected = doc.loaded.data
+    for path, typed in retyped.items():
+        expected = _replaced(expected, path, typed)
     out = render(doc.root, model)
     if out == text:
         return out, []
-    check = _equivalent(doc, out)
+    check = _equivalent(doc, out, expected)
     if check:
         return None, [check]
     return out, []
 
 
-def _equivalent(doc: Document, out: str) -> Problem | None:
-    """Black's safety check: same data, same comments; otherwise nothing is written."""
+def as_typed(doc: Document, model: type[BaseModel] | None) -> tuple[dict[tuple, str], list[Problem]]:
+    """Each phone number YAML read as a number (``helpline: 08088008088``) set to its text as typed, to be
+    written in quotes: ``{path: text}``; a problem for each whose text cannot be read back from the source."""
+    retyped: dict[tuple, str] = {}
+    problems: list[Problem] = []
+
+    def walk(node: Node, model: type[BaseModel] | None, path: tuple) -> None:
+        fields = field_models(model) if model is not None and node.kind == "map" else {}
+        quoted = quoted_keys(model) if fields else frozenset()
+        for index, entry in enumerate(node.entries):
+            here, value = path + ((entry.key,) if node.kind == "map" else (index,)), entry.value
+            if entry.key in quoted and value.kind == "scalar" and value.block is None \
+                    and value.value is not None and type(value.value) is not str:
+                if value.typed is None:
+                    problems.append(_not_typed(doc, entry))
+                else:
+                    retyped[here], value.value = value.typed, value.typed
+            elif value.is_collection and model is not None:
+                walk(value, fields.get(entry.key or "") if node.kind == "map" else model, here)
+
+    walk(doc.root, model, ())
+    return retyped, problems
+
+
+def _not_typed(doc: Document, entry: Entry) -> Problem:
+    source = doc.lines[entry.start][entry.value.column:].split(" #")[0].strip()
+    return Problem(doc.shown, entry.start + 1, entry.value.column + 1, "phone-not-text",
+                   f"cannot write '{entry.key}' in quotes: YAML reads {source} as "
+                   f"{describe_value(entry.value.value)}, not as the digits typed, and hub fmt never guesses "
+                   "a phone number; the file was left unchanged",
+                   hint=f"write the number in double quotes, as the organisation publishes it, with nothing "
+                        f"before it, e.g. {entry.key}: \"0808 800 8088\"")
+
+
+def _replaced(data: Any, path: tuple, value: Any) -> Any:
+    """``data`` with the value at ``path`` replaced (the containers on the way copied, the rest shared)."""
+    if not path:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[path[0]] = _replaced(data[path[0]], path[1:], value)
+    return copy
+
+
+def _equivalent(doc: Document, out: str, expected: Any) -> Problem | None:
+    """Black's safety check: the data expected (the same, phone numbers as typed), same comments; otherwise
+    nothing is written."""
     after = load_yaml_text(out, doc.shown)
     what = None
     if after.problems:
         what = f"the result would not be valid YAML ({after.problems[0].message})"
-    elif not _same(after.data, doc.loaded.data):
+    elif not _same(after.data, expected):
         what = "the result would load to different data"
     elif comment_counts(out) != doc.comment_counts():
         what = "a comment would be lost"

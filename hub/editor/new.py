@@ -122,8 +122,9 @@ def convert(spec: FieldSpec, text: str) -> Any:
     return text
 
 
-NUMBER_LIKE = {"volume", "issue", "pages", "value", "contact"}
-"""Text fields where a plain number may be written unquoted, as the data files do (`volume: 8`)."""
+NUMBER_LIKE = {"volume", "issue", "pages", "value"}
+"""Text fields where a plain number may be written unquoted, as the data files do (`volume: 8`); not a
+helpline's `contact`, a phone number, which is always written in quotes (`contact: "85258"`)."""
 
 
 def convert_record(model: type[BaseModel], text: str) -> tuple[Any, list[Problem]]:

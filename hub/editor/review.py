@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from hub.catalogue.checks import validate
+from hub.catalogue.checks import Validation, validate
 from hub.catalogue.fields import Record
 from hub.catalogue.load import LoadResult
 from hub.catalogue.model import DATA_FILES, Event, Measure, Organisation, Resource
-from hub.catalogue.positions import format_path
+from hub.catalogue.positions import describe_path, format_path
 from hub.catalogue.vocabulary import Status
 from hub.catalogue.yamlfile import LoadedYaml
 from hub.editor.editorial_ids import editorial_problems
@@ -60,6 +60,7 @@ def review(data_dir: Path, root: Path | None = None, editorial: Path | None = No
     if only is None or only & {"duplicates", "superseded"}:  # the ids in not_duplicates and cited_on_purpose
         result.setup_problems += editorial_problems(editorial, load, root, settings_problems=False)  # typo'd ids
     result.data_errors = len(validation.errors)
+    result.unread = unread(validation)
     resources = records_of(load, Resource)
     result.counts = {"resources": len(resources), "dois": sum(1 for _, _, r in resources if r.doi)}
     checks = {"stale": lambda: _stale(load, resources, settings, today),
@@ -77,8 +78,18 @@ def review(data_dir: Path, root: Path | None = None, editorial: Path | None = No
         check_crossref(result, load, resources, client)
     order = list(CHECKS)
     result.findings.sort(key=lambda f: (order.index(f.check), f.problem.severity.rank, f.problem.file,
-                                        f.problem.line or 0))
+                                        f.problem.line or 0, f.problem.column or 0))
     return result
+
+
+def unread(validation: Validation) -> list[Problem]:
+    """The first error of each data file that could not be read, or is missing: no check saw any of it."""
+    read = {shown for shown, loaded in validation.load.files.items() if isinstance(loaded.data, dict)}
+    first: dict[str, Problem] = {}
+    for problem in validation.errors:
+        if problem.file not in read:
+            first.setdefault(problem.file, problem)
+    return list(first.values())
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -282,6 +293,7 @@ def _language_finding(load: LoadResult, loaded: LoadedYaml, shown: str, path: tu
         severity=Severity.NOTICE if entry.severity == "notice" else Severity.WARNING,
         field=format_path(path),
         path=path,
+        place=describe_path(path, loaded.data),
         hint="quoted or italicised titles of published works are exempt: put the title in quotes if it is one")
     return Finding("language", record_id, problem)
 

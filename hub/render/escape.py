@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from hub.catalogue.fields import SLUG_PATTERN
+from hub.catalogue.fields import PHONE_PATTERN, SLUG_PATTERN
 
 # md_text escapes Python-Markdown's ESCAPED_CHARS plus `|` (tables) with a
 # backslash; `<`, `>` and `&` become entities instead, as Python-Markdown has
@@ -188,6 +188,6 @@ def tel_href(number: str) -> str:
 
 def sms_href(number: str) -> str | None:
     """An `sms:` link target, or None when the text isn't just a phone number."""
-    if not re.fullmatch(r"\+?[0-9][0-9 ()-]*[0-9]", str(number).strip()):
+    if not re.match(PHONE_PATTERN, str(number).strip()):
         return None
     return "sms:" + tel_href(number)[len("tel:"):]

@@ -148,6 +148,105 @@ def test_a_colon_in_a_value():
     assert_plain_words(problem)
 
 
+@pytest.mark.parametrize("value, hint", [
+    ("“Self-harm: a review”", 'title: "Self-harm: a review"'),
+    ("‘Self-harm: a review’", 'title: "Self-harm: a review"'),
+    ('“The "best" care: a review”', "title: 'The \"best\" care: a review'"),
+    ("“People’s views: a study”", 'title: "People’s views: a study"'),
+])
+def test_a_colon_in_a_value_in_curly_quotes_gets_straight_ones(value, hint):
+    """Curly quotes from Word are letters to YAML: quoting the value as it is would publish them."""
+    number = first_line(TITLE)
+    [problem] = problems_of(with_line(number, f"    title: {value}"))
+    assert (problem.line, problem.column, problem.code) == (number, 11 + value.index(": ") + 1, "colon-in-value")
+    assert problem.hint == f"replace the curly quotes (from Word) with straight ones: {hint}"
+    assert_plain_words(problem)
+    fixed = problems_of(with_line(number, "    " + hint))
+    assert fixed == [] and load_yaml_text("    " + hint, "t.yaml").data["title"] == value[1:-1]
+
+
+def test_a_value_only_starting_with_a_curly_quote_keeps_it_inside_straight_ones():
+    number = first_line(TITLE)
+    [problem] = problems_of(with_line(number, "    title: “Self-harm: a review” (2012)"))
+    assert problem.hint == 'put the whole value in quotes: title: "“Self-harm: a review” (2012)"'
+
+
+LIST_ITEM_AFTER_ITEM = {"resources": r"          - [a-z0-9-]+", "authors": r"      - [A-Z][a-z]+ [A-Z]+"}
+
+
+@pytest.mark.parametrize("kind", ["resources", "authors"])
+def test_a_list_item_that_lost_its_dash_is_told_to_start_with_one(kind):
+    pattern = LIST_ITEM_AFTER_ITEM[kind]
+    number = next(n for n in range(2, len(LINES)) if re.fullmatch(pattern, LINES[n - 1])
+                  and re.fullmatch(pattern, LINES[n - 2]) and re.fullmatch(pattern, LINES[n]))
+    item = LINES[number - 1].strip()[2:]
+    [problem] = problems_of(with_line(number, lambda line: line.replace("- ", "", 1)))
+    spaces = len(LINES[number - 1]) - len(LINES[number - 1].lstrip())
+    assert (problem.line, problem.column, problem.code) == (number, spaces + 1, "missing-dash")
+    assert problem.message == "this line is in a list, but it does not start with '- ' like the lines above it"
+    assert problem.hint == f"start it with '- ', like the other items: - {item}"
+    assert_plain_words(problem)
+
+
+def test_a_line_without_a_colon_among_fields_is_still_a_missing_colon():
+    number = first_line(r"    year: \d{4}")
+    [problem] = problems_of(with_line(number, lambda line: line.replace(":", "", 1)))
+    assert (problem.line, problem.column, problem.code) == (number, 5, "missing-colon")
+
+
+NBSP_MESSAGE = ("an invisible non-breaking space (often pasted from Word or a web page) is here: "
+                "replace it with an ordinary space")
+
+
+@pytest.mark.parametrize("indent, column", [("\u00a0" * 4, 1), ("  \u00a0\u00a0", 3)])
+def test_a_non_breaking_space_in_the_indentation_is_reported_at_it(indent, column):
+    number = first_line(TITLE)
+    [problem] = problems_of(with_line(number, lambda line: indent + line.lstrip(" ")))
+    assert (problem.line, problem.column, problem.code, problem.severity.value) == (
+        number, column, "non-breaking-space", "error")
+    assert problem.message == NBSP_MESSAGE
+    assert problem.hint == "delete the spaces before 'title' and type 4 ordinary spaces instead"
+    assert_plain_words(problem)
+
+
+@pytest.mark.parametrize("pattern, column", [(r"    added: \d{4}-\d\d-\d\d", 11), (r"      - [A-Z][a-z]+ [A-Z]+", 8)])
+def test_a_non_breaking_space_after_a_colon_or_a_dash_is_reported_at_it(pattern, column):
+    number = first_line(pattern)
+    line = LINES[number - 1]
+    broken = line[:column - 2] + line[column - 2:].replace(" ", "\u00a0", 1)
+    [problem] = problems_of(with_line(number, broken))
+    assert (problem.line, problem.column, problem.code) == (number, column, "non-breaking-space")
+    assert problem.message == NBSP_MESSAGE
+    assert problem.hint == f"delete it and type an ordinary space, so that the line reads: {line.strip()}"
+
+
+def test_the_validate_command_shows_a_non_breaking_space_at_its_line_with_its_row_of_the_guide(tmp_path):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    number = first_line(r"    added: \d{4}-\d\d-\d\d")
+    (tmp_path / "data" / "resources.yaml").write_text(
+        with_line(number, lambda line: line.replace(": ", ":\u00a0")), encoding="utf-8")
+    proc = run_hub("validate", cwd=tmp_path)
+    assert f"data/resources.yaml:{number}:11: error: {NBSP_MESSAGE}" in proc.stderr
+    assert "    see: CONTRIBUTING.md#non-breaking-space" in proc.stderr
+    assert "missing-colon" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("a:\n  title: Self-harm in\u00a0over 8s\n", 2, 22),
+    ('a:\n  title: "Self-harm in\u00a0over 8s"\n', 2, 23),
+    ("a:\n  title: \u00a0Self-harm\n", 2, 10),
+    ("a:\n  summary: >-\n    Text\n    \u00a0more\n    Note:\u00a0this\n  b: 1\n", 4, 5),
+])
+def test_a_non_breaking_space_inside_text_is_a_warning_and_the_file_loads(text, line, column):
+    loaded = load_yaml_text(text, "f.yaml")
+    assert (loaded.problems[0].line, loaded.problems[0].column) == (line, column)
+    assert {(p.code, p.severity.value) for p in loaded.problems} == {("non-breaking-space", "warning")}
+    assert loaded.problems[0].message == ("a non-breaking space (often pasted from Word or a web page) is here; "
+                                          "it looks like a space, but search and copied text treat it as a "
+                                          "different character")
+    assert "\u00a0" in next(iter(loaded.data["a"].values()))
+
+
 @pytest.mark.parametrize("where", ["before a record", "inside a record"])
 def test_a_second_document_is_reported_at_its_line(where):
     number = first_line(r"  - id: .*") + (0 if where == "before a record" else 3)

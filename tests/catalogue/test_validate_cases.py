@@ -9,6 +9,7 @@ that the message or hint must contain (`# message:`, `# hint:`).
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,54 @@ def test_unexpected_failure_is_one_sentence_not_a_traceback(minimal_project: Pat
     proc = run_hub("validate", "--data", "data/people.yaml", cwd=minimal_project)
     assert proc.returncode in (1, 2)
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("written, hint", [
+    # nice-cg16 is the record itself: never suggested; another number is another record
+    ("nice-cg1", "if the resource was removed or renamed, remove or update this line; the nearest id, "),
+    ("nice-ng226", "if the resource was removed or renamed, remove or update this line; the nearest id, 'nice-ng225'"),
+    ("nice-ngg225", "did you mean 'nice-ng225'?"),
+])
+def test_a_reference_is_never_pointed_at_its_own_record_nor_at_another_number(tmp_path, written, hint):
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    path = data / "resources.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: nice-cg16\n")
+    end = text.index("superseded_by: nice-ng225", start)
+    path.write_text(text[:end] + f"superseded_by: {written}" + text[end + len("superseded_by: nice-ng225"):],
+                    encoding="utf-8")
+    problems = [p for p in validate(data, root=tmp_path).errors if p.code == "unknown-reference"]
+    assert len(problems) == 1 and problems[0].hint.startswith(hint), problems
+    assert "'nice-cg16'" not in problems[0].hint
+
+
+@pytest.mark.parametrize("after, line, hint", [
+    ("    phase: 1\n", "    person: nav-kapur\n",
+     "'person' is a field of each item under 'talks:': indent it to line up with that item's other fields"),
+    ("        speaker: Nav Kapur\n", "        phase: 1\n",
+     "'phase' is a field of the record above this list (not of each item in 'talks:'): line it up with"),
+])
+def test_a_field_at_the_wrong_level_says_where_it_belongs(tmp_path, after, line, hint):
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    path = data / "events.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert after in text
+    path.write_text(text.replace(after, after + line, 1), encoding="utf-8")
+    [problem] = validate(data, root=tmp_path).errors
+    assert problem.code == "extra-forbidden" and problem.hint.startswith(hint), problem
+
+
+def test_an_unquoted_helpline_number_is_an_error_not_a_lost_leading_zero(tmp_path):
+    """`contact: 08001111` read as a number would show 8001111 on every page: it is refused, with the fix."""
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    path = data / "helplines.yaml"
+    text = path.read_text(encoding="utf-8")
+    quoted = re.search(r'\n    contact: "(0[0-9 ]+)"\n', text)
+    assert quoted, "the real helplines have a number starting with 0"
+    bare = quoted[1].replace(" ", "")
+    path.write_text(text.replace(quoted[0], f"\n    contact: {bare}\n", 1), encoding="utf-8")
+    [problem] = validate(data, root=tmp_path).errors
+    assert problem.code == "string-type" and f'"{bare}"' in problem.hint, problem

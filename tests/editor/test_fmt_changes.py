@@ -150,6 +150,6 @@ def test_the_pull_request_runs_the_layout_check_as_advisory():
     workflow = YAML(typ="safe", pure=True).load((ROOT / ".github" / "workflows" / "pr.yml").read_text())
     job = workflow["jobs"]["layout"]
     runs = " ".join(step.get("run", "") for step in job["steps"])
-    assert "hub fmt --advisory --format github" in runs
+    assert "hub fmt --check --advisory --format github" in runs
     tests = " ".join(step.get("run", "") for step in workflow["jobs"]["tests"]["steps"])
     assert "fmt" not in tests

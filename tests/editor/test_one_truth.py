@@ -8,9 +8,10 @@ import json
 import re
 
 import pytest
+from pydantic_core import PydanticCustomError
 
 from hub.catalogue.checks import validate
-from hub.catalogue.fields import URL_PATTERN
+from hub.catalogue.fields import PHONE_PATTERN, PHONE_RULE, URL_PATTERN, _phone, phone_suggestion
 from hub.editor.fieldref import render_fields
 
 from .conftest import ROOT, TODAY, hub
@@ -71,6 +72,14 @@ def test_hub_new_writes_phone_numbers_in_quotes(project):
     assert hub("fmt", "--check").code == 0
 
 
+def test_hub_new_writes_a_helplines_contact_in_quotes(project):
+    run = hub("new", "helpline", "--no-input", "--set", "service=Shout", "--set", "how=text", "--set",
+              "contact=85258", "--set", "who=anyone who prefers to text", "--set", "source=giveusashout.org")
+    assert run.code == 0, run.output
+    assert '    contact: "85258"\n' in (project / "data" / "helplines.yaml").read_text()
+    assert hub("fmt", "--check").code == 0
+
+
 def test_the_guide_the_readme_and_the_field_reference_quote_phone_numbers():
     reference = render_fields()
     for row in re.findall(r"^\| `(?:phone|helpline)` \|.*$", reference, re.MULTILINE):
@@ -88,6 +97,63 @@ def test_following_the_field_reference_passes_the_layout_check(project):
                             '        phone: "0117 927 9600"\n')
     assert hub("fmt", "--check").code == 0
     assert hub("validate").code == 0
+
+
+def _bad_phone_row() -> tuple[str, str]:
+    """CONTRIBUTING's bad-phone row: its example message and how to fix it."""
+    (row,) = re.findall(r"^\| <a id=\"bad-phone\"></a>`bad-phone` \| ([^|]+) \| ([^|]+) \|$",
+                        DOCS["CONTRIBUTING.md"], re.MULTILINE)
+    return row
+
+
+def _is_phone(value: str) -> bool:
+    try:
+        _phone(value)
+    except PydanticCustomError:
+        return False
+    return True
+
+
+def test_the_guides_bad_phone_example_is_refused_with_its_message():
+    example, fix = _bad_phone_row()
+    value = re.match(r"'([^']+)' is not a phone number", example)[1]
+    with pytest.raises(PydanticCustomError) as refused:
+        _phone(value)
+    assert str(refused.value).startswith(example.strip()), (str(refused.value), example)
+    wrong, right = re.search(r'`helpline: "([^"]+)"` for `([^`]+)`', fix).group(2, 1)
+    assert not _is_phone(wrong) and _is_phone(right) and phone_suggestion(wrong) == right
+
+
+def test_every_phone_number_the_docs_show_is_accepted_and_every_rule_is_worded_the_same():
+    shown = set()
+    for text in [*DOCS.values(), render_fields()]:
+        shown |= set(re.findall(r'(?:phone|helpline|text|contact): "([^"]*)"', text))
+        shown |= set(re.findall(r'\| `(?:phone|helpline)` \|[^|]*e\.g\. `"([^"]+)"`', text))
+    assert len(shown) >= 4, shown
+    refused = [number for number in shown if not _is_phone(number)]
+    assert not refused, f"the docs show phone numbers the tool refuses: {refused}"
+    for example in ("0808 800 8088", "116 123", "111", "+44 808 800 8088"):
+        assert _is_phone(example), example
+    for refused_example in ("+44 (0)808 800 8088", "0808-800-8088", "(0115) 880 0280", "0808.800.8088"):
+        assert not _is_phone(refused_example), refused_example
+    assert PHONE_RULE in render_fields() and PHONE_RULE in _bad_phone_row()[1].replace("Write the number with ", "")
+    assert not re.search(r"digits and spaces(?! only, with a \+ at the start)", render_fields())
+    with pytest.raises(PydanticCustomError, match=re.escape(PHONE_RULE)):
+        _phone("0808-800-8088")
+    schemas = json.dumps([json.loads(path.read_text()) for path in (ROOT / "data" / "schema").glob("*.json")])
+    assert json.dumps(PHONE_PATTERN) in schemas and "()-" not in schemas
+
+
+def test_a_refused_number_gets_the_number_without_brackets_and_dashes(project):
+    _organisations(project, '    helpline: "+44 (0)808 800-8088"\n')
+    helplines = project / "data" / "helplines.yaml"
+    helplines.write_text(helplines.read_text().replace('contact: "999"', 'contact: "0808-800-8088"'))
+    run = hub("validate", "--format", "json")
+    problems = {p["field"]: p for p in json.loads(run.stdout)["problems"] if p["code"] == "bad-phone"}
+    assert run.code == 1 and len(problems) == 2, problems
+    assert problems["organisations[1].helpline"]["hint"].startswith('did you mean "+44 808 800 8088"? (digits')
+    (contact,) = [p for field, p in problems.items() if field.startswith("helplines")]
+    assert contact["hint"].startswith('did you mean "0808 800 8088"?')
 
 
 # --- ids in editorial/*.yaml ------------------------------------------------------------------
@@ -178,3 +244,17 @@ def test_the_ids_list_follows_the_data_and_never_fails_a_check(real_project, mon
     run = hub("docs", "--check")
     assert run.code == 0 and "the list of subsection and topic ids is behind data/resources.yaml" in run.stderr
     assert hub("docs").code == 0 and "`safety-plans-topic`" in guide.read_text()
+
+
+# --- which field goes where ---------------------------------------------------------------------
+
+
+def test_the_required_fields_in_which_field_goes_where_are_the_models():
+    """CONTRIBUTING's table names exactly the fields the tool requires, for each kind of record."""
+    from hub.catalogue.model import Event, Measure, Organisation, Resource
+
+    rows = dict(re.findall(r"^\| \w+ \(`(\w+):`\) \| ([^|]+) \|", DOCS["CONTRIBUTING.md"], re.MULTILINE))
+    for key, model in (("resources", Resource), ("events", Event), ("organisations", Organisation),
+                       ("measures", Measure)):
+        documented = re.findall(r"`(\w+)`", rows[key])
+        assert documented == [f.alias or n for n, f in model.model_fields.items() if f.is_required()], key

@@ -7,6 +7,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import yaml
+
+from hub.catalogue.positions import ordinal
 from hub.editor.crossref import Crossref
 from hub.editor.findings import Review
 from hub.editor.review import review
@@ -101,7 +104,7 @@ def test_text_report(review_project):
     out = run.stdout
     assert out.startswith("Editorial review\n11 resources; review period 12 months; today 2026-11-23.")
     assert "Crossref was not asked (add --online" in out
-    assert "== Due for review (1)\ndata/resources.yaml:52:20: warning: the 2nd resource, last_reviewed:" in out
+    assert "== Due for review (1)\ndata/resources.yaml:52:20: warning: the 2nd resource (nice-cg16), last_reviewed:" in out
     assert "== Wording to reconsider (safe-messaging guidance) (2)" in out
 
 
@@ -115,7 +118,8 @@ def test_markdown_report_for_the_monthly_issue(review_project):
     assert out.startswith("## Editorial review, November 2026\n")
     assert "| Due for review | 0 | 1 | 0 |" in out
     assert "### Wording to reconsider (safe-messaging guidance) (2)" in out
-    assert "- [ ] 🟠 `data/resources.yaml:52:20` 'nice-cg16' was last reviewed" in out
+    assert "- [ ] 🟠 `data/resources.yaml:52:20` the 2nd resource (nice-cg16), last\\_reviewed: 'nice-cg16' was " \
+           "last reviewed" in out  # located as the text report locates it
     assert "<details><summary>" not in out  # only long lists of notices are folded away
 
 
@@ -236,17 +240,58 @@ def test_wording_check_warns_at_the_line_of_the_words(real_project, monkeypatch)
     (n,) = [i for i, line in enumerate(lines) if "summary: NICE's 2011 guideline on the longer-term" in line]
     lines[n] = lines[n].replace("management of self-harm", "management of self-harm after a patient committed suicide")
     path.write_text("\n".join(lines), encoding="utf-8")
+    ids = [r["id"] for r in yaml.safe_load(path.read_text(encoding="utf-8"))["resources"]]
+    place = f"the {ordinal(ids.index('nice-cg133') + 1)} resource (nice-cg133), summary"
     summary = real_project / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     run = hub("review", "--only", "wording", "--format", "github")
     assert run.code == 0, run.output  # warnings never fail the check
     column = lines[n].index("committed suicide") + 1
     (warning,) = run.stdout.splitlines()
-    assert warning.startswith(f"::warning file=data/resources.yaml,line={n + 1},col={column},title=Wording::")
-    assert "'committed suicide': consider 'died by suicide; took their own life'" in warning
+    # Located in the words of the text report (not resources[89].summary), with the guide's row, as validate's are.
+    assert warning.startswith(f"::warning file=data/resources.yaml,line={n + 1},col={column},title=Wording::"
+                              f"{place}: 'committed suicide': consider 'died by suicide; took their own life'")
+    assert warning.endswith("%0Asee: CONTRIBUTING.md#review-language")
+    assert "resources[" not in warning
+    assert hub("review", "--only", "wording").stdout.count(f"warning: {place}: 'committed suicide'") == 1
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("### Wording check")
-    assert f"`data/resources.yaml:{n + 1}:{column}` 'committed suicide'" in text
+    assert f"`data/resources.yaml:{n + 1}:{column}` {place}: 'committed suicide'" in text
+
+
+def test_wording_check_says_which_file_it_could_not_read(real_project, monkeypatch):
+    resources = real_project / "data" / "resources.yaml"
+    lines = resources.read_text(encoding="utf-8").split("\n")
+    (n,) = [i for i, line in enumerate(lines) if "summary: NICE's 2011 guideline on the longer-term" in line]
+    lines[n] = lines[n].replace("management of self-harm", "management of self-harm after a patient committed suicide")
+    lines[n + 1] = "\t" + lines[n + 1]  # a tab: the file cannot be read, so nothing in it is checked
+    resources.write_text("\n".join(lines), encoding="utf-8")
+    events = real_project / "data" / "events.yaml"  # a file that can be read is still checked
+    text = events.read_text(encoding="utf-8")
+    m = text.split("\n").index("    summary: >-") + 1  # the folded summary's first line (1-based: m + 1)
+    events.write_text(text.replace("    summary: >-\n      ", "    summary: >-\n      For self-harmers. ", 1),
+                      encoding="utf-8")
+    summary = real_project / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run = hub("review", "--only", "wording", "--format", "github")
+    assert run.code == 0, run.output  # as for any data error: the Data check is the job that fails
+    unread, found = run.stdout.splitlines()
+    said = (f"data/resources.yaml could not be read (line {n + 2}: a tab is used for indentation; YAML only allows "
+            "spaces), so its wording was not checked; the Data check (python -m hub validate) shows the problem.")
+    assert unread == (f"::warning file=data/resources.yaml,line={n + 2},col=1,title=Wording not checked::{said}"
+                      "%0Ahint: replace the tab with spaces (two per level, as in the rest of the file)"
+                      "%0Asee: CONTRIBUTING.md#tab-indent")
+    assert found.startswith(f"::warning file=data/events.yaml,line={m + 1},col=11,title=Wording::the 1st event")
+    assert "'self-harmers'" in found and "committed suicide" not in run.stdout
+    assert "0 finding(s)" not in run.stderr and "NOT CHECKED: data/resources.yaml" in run.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert f"**Not checked:** {said}" in text and "nothing found" not in text
+    assert "Wording to reconsider (safe-messaging guidance): 1 in the files that could be read" in text
+    # The other formats say so too, and --strict fails on it as on any warning.
+    assert f"data/resources.yaml could not be read (line {n + 2}: a tab" in hub("review", "--only", "wording").stdout
+    unread_json = json.loads(hub("review", "--only", "wording", "--format", "json").stdout)["unread"]
+    assert [(u["file"], u["line"], u["code"]) for u in unread_json] == [("data/resources.yaml", n + 2, "tab-indent")]
+    assert hub("review", "--only", "wording", "--strict").code == 1
 
 
 def test_the_real_data_has_no_wording_to_reconsider(real_project, monkeypatch):
