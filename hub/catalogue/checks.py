@@ -245,18 +245,22 @@ def check_references(load: LoadResult) -> list[Problem]:
                 problems.append(Problem(
                     shown, loc.line, loc.column, "unknown-reference",
                     f"no {kind} has the id '{target}'",
-                    field=format_path(path), path=path, hint=_reference_hint(target, known, kind),
+                    field=format_path(path), path=path,
+                    hint=reference_hint(target, known, f"check the spelling, or add the {kind} to "
+                                                       f"{_file_of(kind)} first", kind),
                 ))
     return problems
 
 
-def _reference_hint(target: str, known: list[str], kind: str) -> str:
-    """Did you mean the nearest id, unless its number differs: then it is another record (nice-ng225 is
-    not nice-cg16), and the likelier story is that the record was removed or renamed."""
+def reference_hint(target: str, known: list[str], otherwise: str, kind: str) -> str:
+    """Did you mean the nearest id; but when both its letters and its number differ (nice-ng225 and
+    nice-cg16), it is another record, and the likelier story is that the record was removed or renamed.
+    A slip in the number alone (nice-ng25, steeg-2081) is a typo. `otherwise` when nothing is near."""
     guess = suggest(target, known)
     if not guess:
-        return f"check the spelling, or add the {kind} to {_file_of(kind)} first"
-    if re.sub(r"\D", "", guess) != re.sub(r"\D", "", target):
+        return otherwise
+    if (re.sub(r"\D", "", guess) != re.sub(r"\D", "", target)
+            and re.sub(r"\d", "", guess) != re.sub(r"\d", "", target)):
         return (f"if the {kind} was removed or renamed, remove or update this line; "
                 f"the nearest id, '{guess}', is a different {kind}")
     return f"did you mean '{guess}'?"

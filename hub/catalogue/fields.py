@@ -162,10 +162,12 @@ def _is_phone(value: str) -> bool:
 
 
 def phone_suggestion(value: str) -> str | None:
-    """The number with its brackets, dashes, dots and slashes taken out, if that makes it one:
+    """The number with its brackets, dashes and dots taken out, if that makes it one:
     ``+44 (0)808 800-8088`` → ``+44 808 800 8088`` (the 0 in brackets is not dialled after +44)."""
+    if re.search(r"[/,;]| or | and ", value):  # two numbers ('85258 / 116 123'): never one made up
+        return None
     text = re.sub(r"^(\+[0-9]{1,3})\s*\(0\)\s*", r"\1 ", value.strip())
-    text = " ".join(re.sub(r"[-./]", " ", text.replace("(", "").replace(")", "")).split())
+    text = " ".join(re.sub(r"[-.]", " ", text.replace("(", "").replace(")", "")).split())
     return text if text != value and _is_phone(text) else None
 
 

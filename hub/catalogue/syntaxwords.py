@@ -36,9 +36,18 @@ _PARSER = libyaml.CSafeLoader if libyaml.__with_libyaml__ else libyaml.SafeLoade
 """Only the syntax is read again (parse events, nothing resolved), so the plain loader will do."""
 
 _INDENT = re.compile(r"( *)(- +)*")
-_CURLY = "“”‘’„"
-"""Quote marks a word processor puts around text: to YAML they are letters, so they stay in the value."""
+_CURLY_PAIRS = {"\u201c": "\u201d", "\u2018": "\u2019"}
+"""Quote marks a word processor puts around text (“…”, ‘…’): to YAML they are letters, so they stay in the value."""
 _FIELD = re.compile(r"[^\s#'\"\[\]{},:-][^:#]*?:(?: |$)")
+
+
+def _curly_pair(value: str) -> bool:
+    """A value wrapped in one matching pair of curly quotes (“…” or ‘…’) with no other mark of that pair
+    inside: an apostrophe (’) or a quoted phrase inside stays, and the plain hint is given instead."""
+    if len(value) < 2 or _CURLY_PAIRS.get(value[0]) != value[-1]:
+        return False
+    inner = value[1:-1]
+    return value[0] not in inner and value[-1] not in inner
 
 
 def syntax_problem(exc: libyaml.MarkedYAMLError, text: str, shown: str) -> Problem:
@@ -66,7 +75,7 @@ def syntax_problem(exc: libyaml.MarkedYAMLError, text: str, shown: str) -> Probl
         if field and column >= field.end() - 1:
             name = field.group().rstrip(": ")
             value = source[field.end():].strip()
-            if len(value) > 1 and value[0] in _CURLY and value[-1] in _CURLY:
+            if _curly_pair(value):
                 hint = f"replace the curly quotes (from Word) with straight ones: {name}: {_quoted(value[1:-1])}"
             else:
                 hint = f"put the whole value in quotes: {name}: {_quoted(value)}"

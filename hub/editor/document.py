@@ -134,7 +134,7 @@ def parse(text: str, shown: str, loaded: LoadedYaml | None = None) -> tuple[Docu
     """
     if loaded is None or loaded.text != text:
         loaded = load_yaml_text(text, shown)
-    if loaded.problems:
+    if any(p.is_error for p in loaded.problems):  # a warning (a pasted non-breaking space) is no reason
         return None, loaded.problems
     src = text if text.endswith("\n") else text + "\n"
     lines = src.split("\n")[:-1]

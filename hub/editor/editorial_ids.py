@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub.catalogue.checks import ids_by_kind, unreadable_kinds
-from hub.catalogue.load import LoadResult
-from hub.catalogue.messages import suggest
-from hub.catalogue.model import Measure
+from hub.catalogue.checks import ids_by_kind, reference_hint, unreadable_kinds
+from hub.catalogue.load import LoadResult, files_by_name
 from hub.catalogue.positions import format_path, ordinal
 from hub.editor.settings import ReviewSettings, load_language, load_model
 from hub.problems import Problem, attach_sources
@@ -31,8 +29,7 @@ def editorial_problems(editorial: Path, load: LoadResult, root: Path | None = No
         return out
     ids = ids_by_kind(load)
     resources = sorted(ids.get("resource", set()))
-    citing = sorted(_subsections(load) | {r.id for recs in load.records.values() for _, r in recs
-                                          if isinstance(r, Measure)})
+    citing = sorted(_subsections(load) | ids.get("measure", set()))  # from the raw data, as `ids` are
     # A data file that could not be read this run has no ids to check against: its own error is
     # the one to fix, and the ids here are checked again once it reads.
     unreadable = unreadable_kinds(load)
@@ -50,12 +47,11 @@ def editorial_problems(editorial: Path, load: LoadResult, root: Path | None = No
         if record_id in known:
             continue
         loc = loaded.locate(path)
-        guess = suggest(record_id, known)
         out.append(Problem(loaded.path, loc.line, loc.column, "unknown-reference",
                            f"no {kind} has the id '{record_id}'", field=format_path(path),
                            place=_place(path), path=path,
-                           hint=f"did you mean '{guess}'?" if guess else
-                           f"check the spelling against the data files (a {kind} id)"))
+                           hint=reference_hint(record_id, known, f"check the spelling against the data files "
+                                                                 f"(a {kind} id)", kind)))
     return attach_sources(out, {loaded.path: loaded.text})
 
 
@@ -68,5 +64,9 @@ def _place(path: tuple) -> str:
 
 
 def _subsections(load: LoadResult) -> set[str]:
-    return {sub.id for recs in load.records.values() for _, rec in recs
-            if getattr(rec, "record_kind", "") == "section" for sub in rec.subsections}
+    """Subsection ids from the raw data of resources.yaml, so a subsection with another error still counts."""
+    data = getattr(files_by_name(load.files).get("resources.yaml"), "data", None)
+    sections = data.get("sections") if isinstance(data, dict) else None
+    return {sub["id"] for section in (sections if isinstance(sections, list) else [])
+            if isinstance(section, dict) and isinstance(section.get("subsections"), list)
+            for sub in section["subsections"] if isinstance(sub, dict) and isinstance(sub.get("id"), str)}

@@ -231,6 +231,14 @@ def start_child(cmd: list[str], **popen) -> subprocess.Popen:
     """
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
-        return subprocess.Popen(cmd, preexec_fn=die_with_parent, **popen)
-    finally:
+        proc = subprocess.Popen(cmd, preexec_fn=die_with_parent, **popen)
+    except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        raise
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a stop held off meanwhile is raised here
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return proc

@@ -165,10 +165,15 @@ def test_a_colon_in_a_value_in_curly_quotes_gets_straight_ones(value, hint):
     assert fixed == [] and load_yaml_text("    " + hint, "t.yaml").data["title"] == value[1:-1]
 
 
-def test_a_value_only_starting_with_a_curly_quote_keeps_it_inside_straight_ones():
+@pytest.mark.parametrize("value", [
+    "“Self-harm: a review” (2012)",  # only starts with one
+    "‘Phase I’: the sites’",  # the closing mark is also inside: not one pair around the text
+    "“Pushed”: a report on “care”",
+])
+def test_a_value_not_wrapped_in_one_pair_of_curly_quotes_keeps_them_inside_straight_ones(value):
     number = first_line(TITLE)
-    [problem] = problems_of(with_line(number, "    title: “Self-harm: a review” (2012)"))
-    assert problem.hint == 'put the whole value in quotes: title: "“Self-harm: a review” (2012)"'
+    [problem] = problems_of(with_line(number, f"    title: {value}"))
+    assert problem.hint == f'put the whole value in quotes: title: "{value}"'
 
 
 LIST_ITEM_AFTER_ITEM = {"resources": r"          - [a-z0-9-]+", "authors": r"      - [A-Z][a-z]+ [A-Z]+"}

@@ -74,3 +74,12 @@ def test_an_empty_phone_field_stays_empty():
     out, problems = format_text("organisations:\n  - id: a\n    phone:\n    helpline: null\n", "o.yaml",
                                 OrganisationsFile)
     assert not problems and out == "organisations:\n  - id: a\n    phone:\n    helpline:\n"
+
+
+def test_a_warning_in_the_file_does_not_stop_fmt(project):
+    """A non-breaking space pasted inside a description is a warning: the file is still formatted."""
+    text = _add(project, "    helpline: 08088008088\n").replace("A local support group.", "A local\u00a0support group.")
+    (project / "data" / "organisations.yaml").write_text(text)
+    assert hub("fmt").code == 0
+    after = (project / "data" / "organisations.yaml").read_text()
+    assert '    helpline: "08088008088"\n' in after and "A local\u00a0support group." in after

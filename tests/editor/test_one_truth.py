@@ -124,6 +124,11 @@ def test_the_guides_bad_phone_example_is_refused_with_its_message():
     assert not _is_phone(wrong) and _is_phone(right) and phone_suggestion(wrong) == right
 
 
+@pytest.mark.parametrize("two", ["85258 / 116 123", "0808 800 5000/5001", "999/112", "116 123 or 85258"])
+def test_two_numbers_in_one_field_are_never_joined_into_a_made_up_one(two):
+    assert phone_suggestion(two) is None
+
+
 def test_every_phone_number_the_docs_show_is_accepted_and_every_rule_is_worded_the_same():
     shown = set()
     for text in [*DOCS.values(), render_fields()]:
@@ -258,3 +263,14 @@ def test_the_required_fields_in_which_field_goes_where_are_the_models():
                        ("measures", Measure)):
         documented = re.findall(r"`(\w+)`", rows[key])
         assert documented == [f.alias or n for n, f in model.model_fields.items() if f.is_required()], key
+
+
+def test_a_measure_with_another_error_still_counts_for_cited_on_purpose(real_project):
+    """A measure whose kind is misspelt is one error: review.yaml's acknowledgement of it is not a second."""
+    path = real_project / "data" / "measures.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    kind: structure\n" in text
+    path.write_text(text.replace("    kind: structure\n", "    kind: structur\n", 1), encoding="utf-8")
+    run = hub("validate", "--format", "json")
+    errors = [p for p in json.loads(run.stdout)["problems"] if p["severity"] == "error"]
+    assert [p["file"] for p in errors] == ["data/measures.yaml"], errors
