@@ -125,7 +125,9 @@ def summary(result: Validation, strict: bool = False) -> str:
         lines.append(", ".join(f"{counts[k]} {k}" for k in
                                ("sections", "subsections", "topics", "events", "talks", "organisations",
                                 "people", "measures", "helplines") if k in counts))
-        lines.append(f"{len(result.without_link)} resources have no verified link yet")
+        organisations = sum(p.code == "no-link" for p in result.notices) - len(result.without_link)
+        also = f" (nor {organisations} organisation{'s' * (organisations != 1)})" if organisations > 0 else ""
+        lines.append(f"{len(result.without_link)} resources have no verified link yet{also}")
     verdict = "FAILED" if result.failed(strict) else "OK"
     lines.append(
         f"{verdict}: {len(result.errors)} error(s), {len(result.warnings)} warning(s)"

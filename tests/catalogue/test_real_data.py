@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -58,3 +59,10 @@ def test_validate_prints_counts_by_type_and_links_missing() -> None:
     assert "research paper" in proc.stderr
     assert "resources have no verified link yet" in proc.stderr
     assert "OK: 0 error(s), 0 warning(s)" in proc.stderr
+    # the no-link notices count organisations too: the summary says so, so the two numbers agree
+    notices = int(re.search(r"notices: (?:.*?, )?(\d+) no-link", proc.stderr)[1])
+    resources = int(re.search(r"(\d+) resources have no verified link yet", proc.stderr)[1])
+    organisations = notices - resources
+    assert organisations >= 0
+    if organisations:
+        assert f"no verified link yet (nor {organisations} organisation" in proc.stderr
