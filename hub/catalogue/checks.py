@@ -74,6 +74,11 @@ class Validation:
         """Ids of the resources with neither a link nor a DOI."""
         return sorted(r.id for r in self._records("resource") if not r.url and not r.doi)
 
+    @cached_property
+    def organisations_without_link(self) -> list[str]:
+        """Ids of the organisations with no link (the other half of the `no-link` notices)."""
+        return sorted(o.id for o in self._records("organisation") if not o.url)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
@@ -138,13 +143,13 @@ def check_ids(load: LoadResult) -> list[Problem]:
             other_file, other_loaded, other_path = first[record_id]
             other_line = other_loaded.locate(other_path + ("id",)).line
             where = f"line {other_line}" if other_file == shown else f"{other_file}:{other_line}"
+            same_list = other_file == shown and path[0] == other_path[0]  # one copy could go
             problems.append(Problem(
                 shown, loc.line, loc.column, "duplicate-id",
                 f"the id '{record_id}' is already used ({where}); ids must be unique across all data files",
                 field=format_path(path + ("id",)), path=path + ("id",),
                 hint=(f"if this is the same record, delete one copy and list the id in both places; "
-                      f"otherwise choose a new id such as '{record_id}-2'") if other_file == shown and
-                     path[0] == other_path[0] else
+                      f"otherwise choose a new id such as '{record_id}-2'") if same_list else
                      f"ids are shared by every data file: choose a new id such as '{record_id}-2'",
             ))
     return problems

@@ -50,11 +50,16 @@ def follow(node: Node, path: Path_) -> tuple[Node, Node | None, bool]:
     return node, key_node, True
 
 
-def typed_at(node: Node, path: Path_) -> str | None:
-    """The text of the plain (unquoted, untagged) scalar at `path` exactly as typed, if `path` leads to one."""
+def typed_at(node: Node, path: Path_, text: str) -> str | None:
+    """The plain (unquoted, untagged) scalar at `path` exactly as typed in `text`, the source of `node`:
+    when `path` leads to one written on one line with nothing else (no anchor) in its place."""
     reached, _, whole = follow(node, path)
-    plain = whole and isinstance(reached, ScalarNode) and not reached.style and reached.tag == IMPLICIT
-    return reached.value if plain else None
+    if not (whole and isinstance(reached, ScalarNode) and not reached.style and reached.tag == IMPLICIT):
+        return None
+    start, end = reached.start_mark, reached.end_mark
+    skip = 1 if text.startswith("\ufeff") else 0  # libyaml counts from after a byte-order mark
+    same = start.line == end.line and text[start.index + skip:end.index + skip] == reached.value
+    return reached.value if same else None
 
 
 def _entry(node: MappingNode, key: str) -> tuple[Node, Node] | None:

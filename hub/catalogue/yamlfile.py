@@ -114,8 +114,9 @@ class LoadedYaml:
         return walk_to(self.root, path, key)
 
     def typed(self, path: Path_) -> str | None:
-        """The plain (unquoted) value at ``path`` exactly as typed (``08088008088``, which reads as a number)."""
-        return typed_at(self.root, path) if self.root is not None else None
+        """The plain (unquoted) value at ``path`` exactly as typed (``08088008088``, which reads as a number);
+        None when the source does not hold it plainly on one line (a tag, an anchor)."""
+        return typed_at(self.root, path, self.text) if self.root is not None else None
 
 
 @contextmanager

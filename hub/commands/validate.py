@@ -125,8 +125,8 @@ def summary(result: Validation, strict: bool = False) -> str:
         lines.append(", ".join(f"{counts[k]} {k}" for k in
                                ("sections", "subsections", "topics", "events", "talks", "organisations",
                                 "people", "measures", "helplines") if k in counts))
-        organisations = sum(p.code == "no-link" for p in result.notices) - len(result.without_link)
-        also = f" (nor {organisations} organisation{'s' * (organisations != 1)})" if organisations > 0 else ""
+        organisations = len(result.organisations_without_link)
+        also = f" (nor {organisations} organisation{'s' * (organisations != 1)})" if organisations else ""
         lines.append(f"{len(result.without_link)} resources have no verified link yet{also}")
     verdict = "FAILED" if result.failed(strict) else "OK"
     lines.append(

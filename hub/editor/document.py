@@ -62,9 +62,6 @@ class Node:
     """For ``[a, b]`` written on one line: that line (its end-of-line comment belongs to the key)."""
     quoted: bool = False
     """Text printed in double quotes whatever it holds (a phone number; set by the printer from the model)."""
-    typed: str | None = None
-    """A plain scalar that is not text (``08088008088``, read as a number): its text exactly as typed, when
-    the source holds it and nothing else (no tag) on one line; `hub.editor.fmt` quotes a phone number so."""
 
     @property
     def is_collection(self) -> bool:
@@ -281,10 +278,6 @@ class _Builder:
 
     def _scalar(self, n: ScalarNode) -> Node:
         out = Node("scalar", value=scalar_value(n), column=n.start_mark.column)
-        if n.style is None and type(out.value) is not str and out.value is not None:
-            start, end = n.start_mark, n.end_mark
-            if start.line == end.line and self.layout.lines[start.line][start.column:end.column] == n.value:
-                out.typed = n.value
         spec = self.layout.blocks.get((n.start_mark.line, n.start_mark.column))
         if spec and n.style in ("|", ">"):
             header, first, last = spec

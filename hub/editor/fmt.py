@@ -106,10 +106,11 @@ def as_typed(doc: Document, model: type[BaseModel] | None) -> tuple[dict[tuple, 
             here, value = path + ((entry.key,) if node.kind == "map" else (index,)), entry.value
             if entry.key in quoted and value.kind == "scalar" and value.block is None \
                     and value.value is not None and type(value.value) is not str:
-                if value.typed is None:
+                typed = doc.loaded.typed(here)
+                if typed is None:
                     problems.append(_not_typed(doc, entry))
                 else:
-                    retyped[here], value.value = value.typed, value.typed
+                    retyped[here], value.value = typed, typed
             elif value.is_collection and model is not None:
                 walk(value, fields.get(entry.key or "") if node.kind == "map" else model, here)
 

@@ -145,14 +145,20 @@ def test_unexpected_failure_is_one_sentence_not_a_traceback(minimal_project: Pat
     assert "Traceback" not in proc.stderr
 
 
+
+def _real_data(tmp_path: Path) -> Path:
+    """A copy of the project's data folder, to break one thing in."""
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    return data
+
 @pytest.mark.parametrize("written, hint", [
     ("nice-cg1", ""),  # nice-cg16 is the record itself: never suggested
     ("nice-ng25", "did you mean 'nice-ng225'?"),  # a slip in the number is a typo
     ("nice-ngg225", "did you mean 'nice-ng225'?"),
 ])
 def test_a_reference_is_never_pointed_at_its_own_record(tmp_path, written, hint):
-    data = tmp_path / "data"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    data = _real_data(tmp_path)
     path = data / "resources.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("  - id: nice-cg16\n")
@@ -171,8 +177,7 @@ def test_a_reference_is_never_pointed_at_its_own_record(tmp_path, written, hint)
      "'phase' is a field of the record above this list (not of each item in 'talks:'): line it up with"),
 ])
 def test_a_field_at_the_wrong_level_says_where_it_belongs(tmp_path, after, line, hint):
-    data = tmp_path / "data"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    data = _real_data(tmp_path)
     path = data / "events.yaml"
     text = path.read_text(encoding="utf-8")
     assert after in text
@@ -183,8 +188,7 @@ def test_a_field_at_the_wrong_level_says_where_it_belongs(tmp_path, after, line,
 
 def test_an_unquoted_helpline_number_is_an_error_not_a_lost_leading_zero(tmp_path):
     """`contact: 08001111` read as a number would show 8001111 on every page: it is refused, with the fix."""
-    data = tmp_path / "data"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    data = _real_data(tmp_path)
     path = data / "helplines.yaml"
     text = path.read_text(encoding="utf-8")
     quoted = re.search(r'\n    contact: "(0[0-9 ]+)"\n', text)
@@ -197,8 +201,7 @@ def test_an_unquoted_helpline_number_is_an_error_not_a_lost_leading_zero(tmp_pat
 
 def test_a_removed_record_is_not_replaced_by_another_in_the_hint(tmp_path):
     """nice-ng225 renamed: its references are not told 'did you mean nice-cg16' (another guideline)."""
-    data = tmp_path / "data"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    data = _real_data(tmp_path)
     path = data / "resources.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("  - id: nice-ng225\n", "  - id: zz-renamed\n", 1),
                     encoding="utf-8")
@@ -207,3 +210,15 @@ def test_a_removed_record_is_not_replaced_by_another_in_the_hint(tmp_path):
     for problem in problems:
         assert problem.hint.startswith("if the resource was removed or renamed, remove or update this line; "
                                        "the nearest id, 'nice-cg"), problem.hint
+
+
+def test_a_duplicate_id_across_files_is_not_told_to_delete_a_copy(tmp_path):
+    """An organisation reusing a resource's id is another record: the hint is to choose a new id."""
+    data = _real_data(tmp_path)
+    path = data / "organisations.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"\n  - id: ([a-z0-9-]+)\n", text)
+    path.write_text(text.replace(first[0], "\n  - id: nice-ng225\n", 1), encoding="utf-8")
+    duplicates = [p for p in validate(data, root=tmp_path).errors if p.code == "duplicate-id"]
+    assert duplicates and all(p.hint == "ids are shared by every data file: choose a new id such as 'nice-ng225-2'"
+                              for p in duplicates), duplicates

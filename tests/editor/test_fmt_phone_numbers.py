@@ -50,6 +50,18 @@ def test_every_number_in_a_phone_field_keeps_its_text(typed):
     assert out == f'helplines:\n  - id: a\n    contact: "{typed}"\n'
 
 
+def test_a_file_with_a_byte_order_mark_is_quoted_as_typed_too():
+    out, problems = format_text("\ufeffhelplines:\n  - id: a\n    contact: 08001111\n", "h.yaml", HelplinesFile)
+    assert not problems and out.endswith('    contact: "08001111"\n'), (out, problems)
+
+
+@pytest.mark.parametrize("written", ["!!int 08088008088", "&line 08088008088"])
+def test_a_tagged_or_anchored_number_is_refused_not_rewritten(written):
+    text = f"helplines:\n  - id: a\n    contact: {written}\n"
+    out, problems = format_text(text, "h.yaml", HelplinesFile)
+    assert out is None and [p.code for p in problems] == ["phone-not-text"]
+
+
 def test_a_number_in_another_field_is_left_a_number():
     text = "resources:\n  - id: a\n    volume: 12\n    issue: 3\n"
     out, problems = format_text(text, "r.yaml", ResourcesFile)
